@@ -1,0 +1,32 @@
+# Receptdisk — the two commands: `make run` and `make test`. Both install what a fresh
+# Debian 12 / Ubuntu machine lacks (scripts/setup.sh), idempotent and quick when all is there.
+SHELL := /bin/bash
+# Build cache outside the clone, so a fresh clone reuses it; empty is fine.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/receptdisk/target
+CARGO ?= cargo
+
+.PHONY: setup run test lint fmt unit ui-test e2e bundle bench clean-cache
+
+setup:
+	@bash scripts/setup.sh
+
+## Start the app (training mode, with the built-in NLL test server).
+run: setup
+	@bash scripts/run.sh
+
+## Every test: formatting, clippy, unit + acceptance tests, UI tests, end to end.
+test: setup
+	@bash scripts/test.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+unit:
+	$(CARGO) test --workspace
+
+bench:
+	$(CARGO) run --release -p cli -- bench-fetch

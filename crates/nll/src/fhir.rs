@@ -1,0 +1,113 @@
+//! Every FHIR system, extension URL and code string this project reads or writes, in one place.
+//!
+//! NLL-FHIR.md marks several of these as *inferred*: they are kept here so a correction is a
+//! one-line change, and the test server (`nll-sim`) builds its resources from the same constants
+//! the model reads them with.
+
+pub const SD_BASE: &str = "http://electronichealth.se/fhir/StructureDefinition/";
+
+// Identifier systems
+pub const SYSTEM_PERSONNUMMER: &str = "http://electronichealth.se/identifier/personnummer";
+/// Samordningsnummer share the personnummer system in NLL's patient search (ASSUMED).
+pub const SYSTEM_SAMORDNINGSNUMMER: &str = "http://electronichealth.se/identifier/samordningsnummer";
+pub const SYSTEM_MEDICATION_REQUEST_ID: &str =
+    "http://electronichealth.se/identifier/nllmedicationrequestid";
+pub const SYSTEM_GLN: &str = "urn:oid:1.3.6.1.4.1.9979.1"; // *inferred*: GS1 GLN
+pub const SYSTEM_HSA_ID: &str = "urn:oid:1.2.752.129.2.1.4.1";
+pub const SYSTEM_NPL_ID: &str = "http://electronichealth.se/fhir/NamingSystem/nplid";
+pub const SYSTEM_NPL_PACK_ID: &str = "http://electronichealth.se/fhir/NamingSystem/nplpackid";
+pub const SYSTEM_VARUNUMMER: &str = "http://electronichealth.se/fhir/NamingSystem/varunr";
+pub const SYSTEM_ATC: &str = "http://www.whocc.no/atc";
+pub const SYSTEM_ERROR_CODES: &str = "http://electronichealth.se/CodeSystem/error-codes"; // *inferred*
+pub const SYSTEM_SECURITY_LABEL: &str = "http://hl7.se/fhir/ig/base/CodeSystem/SecurityLabel";
+pub const SYSTEM_PROFESSION: &str = "http://electronichealth.se/CodeSystem/profession"; // *inferred*
+pub const SYSTEM_BASIC_CODE: &str = "http://electronichealth.se/CodeSystem/basic-code"; // *inferred*
+
+// Basic.code values
+pub const BASIC_MEDLISTINFO: &str = "medlistinfo";
+pub const BASIC_DATALOCK: &str = "datalock";
+
+/// Protection labels in `Patient.meta.security` (ASSUMED codes; configurable in policy overrides).
+pub const SECURITY_SEKRETESSMARKERING: &str = "sekretessmarkering";
+pub const SECURITY_SKYDDAD_FOLKBOKFORING: &str = "skyddadFolkbokforing";
+/// The name NLL gives a patient with protected personal data.
+pub const PROTECTED_NAME: &str = "Personuppgift skyddad";
+
+// Profiles
+pub const PROFILE_PATIENT: &str = "http://electronichealth.se/fhir/StructureDefinition/NLLPatient";
+pub const PROFILE_MEDICATION_REQUEST: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLMedicationRequest";
+pub const PROFILE_MEDICATION_DISPENSE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLMedicationDispense";
+pub const PROFILE_DISPENSE_PAPER: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLDispensePaperPrescription";
+pub const PROFILE_PRACTITIONER: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLPractitioner";
+pub const PROFILE_DATA_LOCK: &str = "http://electronichealth.se/fhir/StructureDefinition/NLLDataLock";
+pub const PROFILE_MEDICATION_LIST_INFO: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLMedicationListInfo";
+pub const PROFILE_RELATED_PERSON: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLRelatedPerson";
+pub const PROFILE_OPERATION_OUTCOME: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLOperationOutcome";
+
+// Extensions (full URLs = SD_BASE + name)
+pub const EXT_CONTROLLED_DRUGS: &str = "http://electronichealth.se/fhir/StructureDefinition/nllControlledDrugs";
+pub const EXT_MEDICATIONLIST_VERSION: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllMedicationlistVersion";
+pub const EXT_PRIVACY_LOCK: &str = "http://electronichealth.se/fhir/StructureDefinition/nllPrivacyLock";
+/// *inferred*: list-info flag for protected personal data (one of the fail-closed signals).
+pub const EXT_PROTECTED_PERSON: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllProtectedPersonalData";
+/// *inferred*: list-info flag that the patient has a dos consent (multi-dose dispensing).
+pub const EXT_DOS_PATIENT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDosPatient";
+pub const EXT_MUNICIPALITY_CODE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLMunicipalityCode";
+pub const EXT_REGION_CODE: &str = "http://electronichealth.se/fhir/StructureDefinition/NLLRegionCode";
+pub const EXT_POPULATION_REGISTERED: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLPopulationRegistered";
+pub const EXT_RECEIVING_PHARMACY: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllReceivingPharmacy";
+pub const EXT_PRESCRIPTION_CHAIN: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllPrescriptionChain";
+pub const EXT_TREATMENT_REASON: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllPatientTreatmentReason";
+pub const EXT_DATA_ABSENT_REASON: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nlldataAbsentReason";
+/// *inferred*: benefit text on a prescription ("med förmån", "utan förmån", …).
+pub const EXT_BENEFIT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllBenefit";
+/// *inferred*: the prescription is for a dos patient (multi-dose dispensing).
+pub const EXT_DOS_PRESCRIPTION: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDosPrescription";
+/// *inferred*: the dose pharmacy (name, phone) of a dos prescription.
+pub const EXT_DOSE_PHARMACY: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDosePharmacy";
+/// *inferred*: consumable (handelsvara) rather than a medicine.
+pub const EXT_CONSUMABLE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllConsumable";
+pub const EXT_NUMBER_OF_PACKAGES: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllNumberOfPackagesDispensed";
+pub const EXT_ACTOR_DISPATCH_ID: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllActorDispatchId";
+pub const EXT_DISPATCH_ID: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDispatchId";
+pub const EXT_BENEFIT_CHOICE_CODE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllBenefitChoiceCode";
+pub const EXT_DISPATCH_ROW_NO: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDispatchRowNo";
+pub const EXT_DEDUCTED_QUANTITY: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDeductedQuantity";
+pub const EXT_COMPLETE_PRESCRIPTION_CHOICE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllCompletePrescriptionChoice";
+/// *inferred*: a credited (krediterad) dispense: valueDate + a comment extension inside.
+pub const EXT_CREDITED: &str = "http://electronichealth.se/fhir/StructureDefinition/nllCredited";
+/// *inferred*: practitioner's workplace (name, code, address, phone) as a complex extension.
+pub const EXT_WORKPLACE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllWorkplace";
+pub const EXT_USER_ACRONYM: &str = "http://electronichealth.se/fhir/StructureDefinition/userAcronym";
+/// *inferred*: NLLDataLock details (kind, scope, content, against, chain).
+pub const EXT_LOCK_KIND: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockKind";
+pub const EXT_LOCK_SCOPE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockScope";
+pub const EXT_LOCK_CONTENT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockContent";
+pub const EXT_LOCK_AGAINST: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockAgainst";
+
+/// Full extension URL for a short name.
+pub fn ext(name: &str) -> String {
+    format!("{SD_BASE}{name}")
+}
