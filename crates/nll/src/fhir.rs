@@ -107,6 +107,14 @@ pub const EXT_LOCK_SCOPE: &str = "http://electronichealth.se/fhir/StructureDefin
 pub const EXT_LOCK_CONTENT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockContent";
 pub const EXT_LOCK_AGAINST: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockAgainst";
 
+/// ASSUMED request header carrying the agent's 12-digit personnummer in the Ombud flow
+/// (`KOPFULLMAKT`): NLL's real mechanism was not found. The test server requires it and checks
+/// the power-of-attorney register with it.
+pub const H_AGENT_ID: &str = "X-Agent-Id";
+/// ASSUMED request header carrying the guardian's 12-digit personnummer in the Vårdnadshavare
+/// flow (`VARDNADSHAVARE`); the test server checks the guardian relation (TA 08) with it.
+pub const H_GUARDIAN_ID: &str = "X-Guardian-Id";
+
 /// Full extension URL for a short name.
 pub fn ext(name: &str) -> String {
     format!("{SD_BASE}{name}")
