@@ -9,7 +9,8 @@ pub const SD_BASE: &str = "http://electronichealth.se/fhir/StructureDefinition/"
 // Identifier systems
 pub const SYSTEM_PERSONNUMMER: &str = "http://electronichealth.se/identifier/personnummer";
 /// Samordningsnummer share the personnummer system in NLL's patient search (ASSUMED).
-pub const SYSTEM_SAMORDNINGSNUMMER: &str = "http://electronichealth.se/identifier/samordningsnummer";
+pub const SYSTEM_SAMORDNINGSNUMMER: &str =
+    "http://electronichealth.se/identifier/samordningsnummer";
 pub const SYSTEM_MEDICATION_REQUEST_ID: &str =
     "http://electronichealth.se/identifier/nllmedicationrequestid";
 pub const SYSTEM_GLN: &str = "urn:oid:1.3.6.1.4.1.9979.1"; // *inferred*: GS1 GLN
@@ -43,7 +44,8 @@ pub const PROFILE_DISPENSE_PAPER: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLDispensePaperPrescription";
 pub const PROFILE_PRACTITIONER: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLPractitioner";
-pub const PROFILE_DATA_LOCK: &str = "http://electronichealth.se/fhir/StructureDefinition/NLLDataLock";
+pub const PROFILE_DATA_LOCK: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLDataLock";
 pub const PROFILE_MEDICATION_LIST_INFO: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLMedicationListInfo";
 pub const PROFILE_RELATED_PERSON: &str =
@@ -52,18 +54,22 @@ pub const PROFILE_OPERATION_OUTCOME: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLOperationOutcome";
 
 // Extensions (full URLs = SD_BASE + name)
-pub const EXT_CONTROLLED_DRUGS: &str = "http://electronichealth.se/fhir/StructureDefinition/nllControlledDrugs";
+pub const EXT_CONTROLLED_DRUGS: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllControlledDrugs";
 pub const EXT_MEDICATIONLIST_VERSION: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllMedicationlistVersion";
-pub const EXT_PRIVACY_LOCK: &str = "http://electronichealth.se/fhir/StructureDefinition/nllPrivacyLock";
+pub const EXT_PRIVACY_LOCK: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllPrivacyLock";
 /// *inferred*: list-info flag for protected personal data (one of the fail-closed signals).
 pub const EXT_PROTECTED_PERSON: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllProtectedPersonalData";
 /// *inferred*: list-info flag that the patient has a dos consent (multi-dose dispensing).
-pub const EXT_DOS_PATIENT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDosPatient";
+pub const EXT_DOS_PATIENT: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDosPatient";
 pub const EXT_MUNICIPALITY_CODE: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLMunicipalityCode";
-pub const EXT_REGION_CODE: &str = "http://electronichealth.se/fhir/StructureDefinition/NLLRegionCode";
+pub const EXT_REGION_CODE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/NLLRegionCode";
 pub const EXT_POPULATION_REGISTERED: &str =
     "http://electronichealth.se/fhir/StructureDefinition/NLLPopulationRegistered";
 pub const EXT_RECEIVING_PHARMACY: &str =
@@ -80,14 +86,17 @@ pub const EXT_BENEFIT: &str = "http://electronichealth.se/fhir/StructureDefiniti
 pub const EXT_DOS_PRESCRIPTION: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllDosPrescription";
 /// *inferred*: the dose pharmacy (name, phone) of a dos prescription.
-pub const EXT_DOSE_PHARMACY: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDosePharmacy";
+pub const EXT_DOSE_PHARMACY: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDosePharmacy";
 /// *inferred*: consumable (handelsvara) rather than a medicine.
-pub const EXT_CONSUMABLE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllConsumable";
+pub const EXT_CONSUMABLE: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllConsumable";
 pub const EXT_NUMBER_OF_PACKAGES: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllNumberOfPackagesDispensed";
 pub const EXT_ACTOR_DISPATCH_ID: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllActorDispatchId";
-pub const EXT_DISPATCH_ID: &str = "http://electronichealth.se/fhir/StructureDefinition/nllDispatchId";
+pub const EXT_DISPATCH_ID: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllDispatchId";
 pub const EXT_BENEFIT_CHOICE_CODE: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllBenefitChoiceCode";
 pub const EXT_DISPATCH_ROW_NO: &str =
@@ -96,16 +105,58 @@ pub const EXT_DEDUCTED_QUANTITY: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllDeductedQuantity";
 pub const EXT_COMPLETE_PRESCRIPTION_CHOICE: &str =
     "http://electronichealth.se/fhir/StructureDefinition/nllCompletePrescriptionChoice";
-/// *inferred*: a credited (krediterad) dispense: valueDate + a comment extension inside.
+/// *inferred*: a credited (krediterad) dispense: a complex extension with sub-extensions
+/// [`SUB_DATE`] (valueDate) and [`SUB_COMMENT`] (valueString).
 pub const EXT_CREDITED: &str = "http://electronichealth.se/fhir/StructureDefinition/nllCredited";
 /// *inferred*: practitioner's workplace (name, code, address, phone) as a complex extension.
 pub const EXT_WORKPLACE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllWorkplace";
-pub const EXT_USER_ACRONYM: &str = "http://electronichealth.se/fhir/StructureDefinition/userAcronym";
+pub const EXT_USER_ACRONYM: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/userAcronym";
 /// *inferred*: NLLDataLock details (kind, scope, content, against, chain).
 pub const EXT_LOCK_KIND: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockKind";
 pub const EXT_LOCK_SCOPE: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockScope";
-pub const EXT_LOCK_CONTENT: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockContent";
-pub const EXT_LOCK_AGAINST: &str = "http://electronichealth.se/fhir/StructureDefinition/nllLockAgainst";
+pub const EXT_LOCK_CONTENT: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllLockContent";
+pub const EXT_LOCK_AGAINST: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllLockAgainst";
+
+/// *project-defined*: the article register's product details carried on
+/// `medicationCodeableConcept.extension` (NLL itself leaves them to the article register /
+/// `Medication` by NPL pack id). A complex extension with sub-extensions, each valueString:
+/// [`SUB_NAME`], [`SUB_SUBSTANCE`], [`SUB_FORM`], [`SUB_STRENGTH`], [`SUB_PACK_SIZE`].
+pub const EXT_PRODUCT_DETAILS: &str =
+    "http://electronichealth.se/fhir/StructureDefinition/nllProductDetails";
+
+// Sub-extension urls (relative names inside complex extensions: workplace, dose pharmacy,
+// credited, product details).
+pub const SUB_NAME: &str = "name";
+pub const SUB_CODE: &str = "code";
+pub const SUB_ADDRESS: &str = "address";
+pub const SUB_PHONE: &str = "phone";
+pub const SUB_DATE: &str = "date";
+pub const SUB_COMMENT: &str = "comment";
+pub const SUB_SUBSTANCE: &str = "substance";
+pub const SUB_FORM: &str = "form";
+pub const SUB_STRENGTH: &str = "strength";
+pub const SUB_PACK_SIZE: &str = "packSize";
+
+// NLLDataLock codes (*inferred*), valueCode of the EXT_LOCK_* extensions.
+pub const LOCK_KIND_PRIVACY: &str = "privacy";
+pub const LOCK_KIND_CONFIDENTIALITY: &str = "confidentiality";
+pub const LOCK_SCOPE_CHAIN: &str = "prescription-chain";
+pub const LOCK_SCOPE_PAPER: &str = "paper-dispenses";
+pub const LOCK_CONTENT_WHOLE: &str = "whole";
+pub const LOCK_CONTENT_REASON: &str = "treatment-reason";
+pub const LOCK_AGAINST_CARE: &str = "care";
+pub const LOCK_AGAINST_GUARDIAN: &str = "guardian";
+pub const LOCK_AGAINST_PATIENT: &str = "patient";
+
+/// FHIR data-absent-reason code NLL gives a filtered treatment reason (`nlldataAbsentReason`).
+pub const DATA_ABSENT_MASKED: &str = "masked";
+
+/// RelatedPerson.relationship for a guardian (HL7 v3 RoleCode `GUARD`).
+pub const SYSTEM_V3_ROLE_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+pub const ROLE_CODE_GUARDIAN: &str = "GUARD";
 
 /// ASSUMED request header carrying the agent's 12-digit personnummer in the Ombud flow
 /// (`KOPFULLMAKT`): NLL's real mechanism was not found. The test server requires it and checks

@@ -1,1 +1,131 @@
-//! (in progress)
+//! Typed read views over NLL's FHIR R4 JSON.
+//!
+//! Every URL below is a constant in [`crate::fhir`] (written `F::NAME`); the test server writes
+//! resources with the same constants. "Canonical" is what the server should write; "also read"
+//! lists what the reader tolerates besides. Unknown elements are tolerated and kept: every typed
+//! view holds the resource's raw `serde_json::Value`. Decimals keep their text (serde_json's
+//! `arbitrary_precision`): `1.50` stays `"1.50"`. A known element of the wrong type (a string
+//! where a date belongs, an object where an array belongs) is an error naming the resource and
+//! the element, e.g. `MedicationRequest/7c1…: dispenseRequest.validityPeriod.end: not a date`.
+//!
+//! Strings read "as text" below accept `valueString`, `valueCode`, `valueId`, `valueUri`,
+//! `valueIdentifier.value`, `valueCoding.code`, `valueInteger`, `valueDecimal`.
+//! Dates accept FHIR `date` (`2024-05-02`; partial `2024`/`2024-05` read as no date) and
+//! `dateTime`/`instant`; a time with an offset is turned into the Swedish calendar date
+//! (Europe/Stockholm, CET/CEST by the EU rule), so `2024-05-02T22:30:00Z` is 3 May.
+//!
+//! # Bundle (searchset)
+//! `{"resourceType":"Bundle","type":"searchset","total":N,"link":[{"relation":"self"|"next",
+//! "url":…}],"entry":[{"fullUrl":…,"resource":{…},"search":{"mode":"match"|"include"}}]}`.
+//! [`Bundle::next_url`] is the `link` with relation `next`. Entries become [`Resource`]s;
+//! a resourceType the model does not know is kept as [`Resource::Other`].
+//!
+//! # Patient (NLLPatient)
+//! - `id` (NLL's UUID), `identifier[]`: system `F::SYSTEM_PERSONNUMMER` or
+//!   `F::SYSTEM_SAMORDNINGSNUMMER`, `value` 12 digits (a personnummer-system value whose day is
+//!   61–91 is read as a samordningsnummer).
+//! - `meta.security[]`: `{system: F::SYSTEM_SECURITY_LABEL, code}` — protection labels.
+//!   Every coding is kept ([`Patient::security`]); masking decides.
+//! - `name[0]`: `text`, else `given` + `family`. "Personuppgift skyddad" = protected.
+//! - `birthDate` (date), `gender`, `active` (boolean),
+//!   `deceasedBoolean` | `deceasedDateTime`.
+//! - `address[0]`: `line[]`, `postalCode`, `city` (also `text`) → one line
+//!   "Storgatan 1, 123 45 Stockholm".
+//! - `telecom[]`: `system` `phone` | `email`, `value`.
+//! - `extension[]`: `F::EXT_MUNICIPALITY_CODE` and `F::EXT_REGION_CODE` — canonical
+//!   `valueString` ("0180", "01"), also read `valueCoding.code`/`valueCode`;
+//!   `F::EXT_POPULATION_REGISTERED` valueBoolean.
+//!
+//! # Basic: medication-list info (NLLMedicationListInfo)
+//! Recognised by `code.coding[].code == F::BASIC_MEDLISTINFO` (system `F::SYSTEM_BASIC_CODE`)
+//! or `meta.profile` `F::PROFILE_MEDICATION_LIST_INFO`. `subject.reference` "Patient/<id>".
+//! Extensions: `F::EXT_CONTROLLED_DRUGS` valueBoolean, `F::EXT_MEDICATIONLIST_VERSION`
+//! valueInteger, `F::EXT_PRIVACY_LOCK` valueBoolean, `F::EXT_PROTECTED_PERSON` valueBoolean,
+//! `F::EXT_DOS_PATIENT` valueBoolean.
+//!
+//! # Basic: data lock (NLLDataLock)
+//! Recognised by code `F::BASIC_DATALOCK` or profile `F::PROFILE_DATA_LOCK`. `created` (date).
+//! Extensions, each `valueCode`:
+//! `F::EXT_LOCK_KIND` `privacy` | `confidentiality`;
+//! `F::EXT_LOCK_SCOPE` `prescription-chain` | `paper-dispenses`;
+//! `F::EXT_LOCK_CONTENT` `whole` | `treatment-reason`;
+//! `F::EXT_LOCK_AGAINST` `care` | `guardian` | `patient` (constants `F::LOCK_*`; the camelCase
+//! spellings `prescriptionChain`, `paperDispenses`, `treatmentReasonOnly` are also read);
+//! `F::EXT_PRESCRIPTION_CHAIN` (text) — the locked chain.
+//! A missing or unknown kind/scope/content/against is an error (a lock must not be misread).
+//!
+//! # MedicationRequest (NLLMedicationRequest)
+//! - `id`; `identifier[]` system `F::SYSTEM_MEDICATION_REQUEST_ID`; `meta.versionId`.
+//! - `status` (FHIR code as sent: `active`, `on-hold`, `cancelled`, `completed`, `stopped`,
+//!   `entered-in-error`, `draft`, `unknown`); `statusReason.text`; `authoredOn` (date/dateTime).
+//! - `contained[]`: the NLLPractitioner (see below) and, for a patient without personnummer,
+//!   a Patient (name + birthDate). `requester.reference` "#<practitioner id>";
+//!   `subject.reference` "Patient/<id>" or "#<contained patient id>".
+//! - `medicationCodeableConcept`: see *Medication* below.
+//! - `extension[]`: `F::EXT_PRESCRIPTION_CHAIN` (text: the chain id);
+//!   `F::EXT_TREATMENT_REASON` valueString (also read: `reasonCode[].text`, or the extension
+//!   inside `reasonCode[]`); `F::EXT_BENEFIT` valueString ("med förmån");
+//!   `F::EXT_DOS_PRESCRIPTION` valueBoolean; `F::EXT_CONSUMABLE` valueBoolean;
+//!   `F::EXT_DOSE_PHARMACY` complex: `F::SUB_NAME` valueString, `F::SUB_PHONE` valueString;
+//!   `F::EXT_RECEIVING_PHARMACY`: complex (`F::SUB_NAME` valueString, `F::SUB_CODE` the GLN
+//!   as text), also read `valueString` (name) and `valueReference` (`display`,
+//!   `identifier.value`).
+//! - `reasonCode[].extension[]` `F::EXT_DATA_ABSENT_REASON` `valueCode` (canonical
+//!   `F::DATA_ABSENT_MASKED`), also read `valueCoding.code`: the reason was filtered.
+//! - `dosageInstruction[].text` (joined with "; ").
+//! - `dispenseRequest`: `validityPeriod.start`/`.end` (dates), `numberOfRepeatsAllowed`
+//!   (unsignedInt; dispenses allowed = repeats + 1), `quantity` {`value` decimal kept as text,
+//!   `unit`}, `extension[]` `F::EXT_NUMBER_OF_PACKAGES` valuePositiveInt = packages per dispense.
+//! - `substitution.allowedBoolean`.
+//!
+//! # Practitioner (NLLPractitioner, always contained)
+//! `name[0]` (`text`, else given + family); `identifier[]` (HSA-id, `F::SYSTEM_HSA_ID`);
+//! `qualification[].code.coding[]` with system `F::SYSTEM_PROFESSION` → profession (`display`,
+//! else `code.text`, else the code); a qualification with an `identifier` (licence number) is
+//! not a profession and is never shown; `extension[]` `F::EXT_USER_ACRONYM` valueString;
+//! `F::EXT_WORKPLACE` complex: `F::SUB_NAME` valueString, `F::SUB_CODE` valueString
+//! (arbetsplatskod), `F::SUB_ADDRESS` valueAddress (also valueString), `F::SUB_PHONE`
+//! valueString (also valueContactPoint). Without the extension's address / phone, the
+//! practitioner's own `address[0]` / `telecom[system=phone]` are the workplace's.
+//!
+//! # Medication (`medicationCodeableConcept`, on requests and dispenses)
+//! `coding[]`: `F::SYSTEM_NPL_ID` (code = NPL id, display = "Alvedon tablett 500 mg"),
+//! `F::SYSTEM_NPL_PACK_ID` (code, display = pack size "20 st"), `F::SYSTEM_VARUNUMMER` (code),
+//! `F::SYSTEM_ATC` (code "N02BE01", display = substance "paracetamol"); `text` = product name.
+//! `extension[]` `F::EXT_PRODUCT_DETAILS` (project-defined) complex, each valueString:
+//! `F::SUB_NAME`, `F::SUB_SUBSTANCE`, `F::SUB_FORM`, `F::SUB_STRENGTH`, `F::SUB_PACK_SIZE`.
+//! [`Medication`] resolves: name = details name, else `text`, else NPL display; substance =
+//! details, else ATC display; pack size = details, else NPL pack display; form and strength only
+//! from the details. `F::EXT_CONSUMABLE` valueBoolean on the concept or on the resource =
+//! handelsvara.
+//!
+//! # MedicationDispense (NLLMedicationDispense and NLLDispensePaperPrescription)
+//! - `id`, `meta.versionId`, `meta.profile`, `status`, `subject`, `medicationCodeableConcept`.
+//! - `authorizingPrescription[0].reference`: e-prescription "MedicationRequest/<id>"; paper
+//!   "#<id>" pointing at a **contained MedicationRequest** that carries the paper
+//!   prescription's details (read exactly like a MedicationRequest; its `requester` points at a
+//!   Practitioner contained in the *dispense*, since contained resources do not nest).
+//!   A dispense is paper when its profile is `F::PROFILE_DISPENSE_PAPER` or its authorizing
+//!   prescription is contained.
+//! - `whenHandedOver` (dateTime; date in Swedish time); `quantity` {`value` decimal text,
+//!   `unit`}; `dosageInstruction[].text`; `substitution.wasSubstituted`.
+//! - `extension[]`: `F::EXT_NUMBER_OF_PACKAGES` valuePositiveInt; `F::EXT_DISPATCH_ROW_NO`
+//!   valueDecimal (text kept); `F::EXT_DEDUCTED_QUANTITY` valueDecimal (text kept);
+//!   `F::EXT_ACTOR_DISPATCH_ID`, `F::EXT_DISPATCH_ID` (text); `F::EXT_BENEFIT_CHOICE_CODE`
+//!   valueCode; `F::EXT_BENEFIT` valueString (benefit text); `F::EXT_CONSUMABLE` valueBoolean;
+//!   `F::EXT_CREDITED` complex: `F::SUB_DATE` valueDate, `F::SUB_COMMENT` valueString (also
+//!   read: `valueDate`/`valueDateTime` on the extension itself).
+//! - `location`: the dispensing pharmacy. Canonical `{"reference":"#pharmacy","display":name}`
+//!   pointing at a **contained Location** `{"resourceType":"Location","id":"pharmacy",
+//!   "identifier":[{"system":F::SYSTEM_GLN,"value":GLN}],"name":…,"address":{line[],
+//!   postalCode,city},"telecom":[…]}`. Also read: `{"reference":"Location/<GLN>","display":…}`
+//!   (older examples) and `location.identifier`.
+//!
+//! # RelatedPerson (NLLRelatedPerson)
+//! `identifier[]` (the guardian's personnummer), `patient.reference` and `patient.identifier`
+//! (the child), `relationship[].coding[]` (`F::SYSTEM_V3_ROLE_CODE` `F::ROLE_CODE_GUARDIAN`),
+//! `active`, `name[0]`, `period`.
+//!
+//! # OperationOutcome (NLLOperationOutcome)
+//! `issue[]`: `severity`, `code`, `details.coding[]` (system `F::SYSTEM_ERROR_CODES`, code
+//! like `2-25-182`), `details.text`, `diagnostics`.
