@@ -129,3 +129,306 @@
 //! # OperationOutcome (NLLOperationOutcome)
 //! `issue[]`: `severity`, `code`, `details.coding[]` (system `F::SYSTEM_ERROR_CODES`, code
 //! like `2-25-182`), `details.text`, `diagnostics`.
+
+mod basic;
+mod dispense;
+mod outcome;
+mod patient;
+mod prescription;
+pub(crate) mod read;
+
+use serde_json::Value;
+
+pub use basic::{DataLock, ListInfo};
+pub use dispense::{Credited, DispensingPharmacy, MedicationDispense};
+pub use outcome::{Issue, OperationOutcome};
+pub use patient::{Patient, PatientIdentifier, RelatedPerson};
+pub use prescription::{
+    DispenseRequest, DosePharmacy, Medication, MedicationRequest, Practitioner, ProductDetails,
+    Quantity, ReceivingPharmacy, Workplace,
+};
+pub use read::{fhir_date, stockholm_date};
+
+use read::Reader;
+
+/// What went wrong reading NLL's JSON. `Malformed` names the resource and the element.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("svaret är inte giltig JSON / the response is not valid JSON: {0}")]
+    Json(String),
+    #[error("{resource}: {element}: {problem}")]
+    Malformed {
+        /// `ResourceType/id`, or the resource type alone when it has no id.
+        resource: String,
+        /// FHIR element path, e.g. `dispenseRequest.validityPeriod.end`.
+        element: String,
+        problem: String,
+    },
+}
+
+/// A FHIR Coding as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Coding {
+    pub system: Option<String>,
+    pub code: Option<String>,
+    pub display: Option<String>,
+}
+
+/// One resource of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resource {
+    Patient(Box<Patient>),
+    MedicationRequest(Box<MedicationRequest>),
+    MedicationDispense(Box<MedicationDispense>),
+    ListInfo(ListInfo),
+    DataLock(DataLock),
+    RelatedPerson(RelatedPerson),
+    OperationOutcome(OperationOutcome),
+    /// A resource the model does not read (a DetectedIssue, a Provenance, a Basic with another
+    /// code …): kept whole, never dropped silently.
+    Other(OtherResource),
+}
+
+/// A resource kept raw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherResource {
+    pub resource_type: String,
+    pub id: Option<String>,
+    pub raw: Value,
+}
+
+impl OtherResource {
+    /// `Type/id` (or the type alone).
+    pub fn label(&self) -> String {
+        match &self.id {
+            Some(id) => format!("{}/{id}", self.resource_type),
+            None => self.resource_type.clone(),
+        }
+    }
+}
+
+impl Resource {
+    /// Reads one resource from its JSON value.
+    pub fn from_value(v: &Value) -> Result<Resource, ModelError> {
+        let r = Reader::for_resource(v, "Resource");
+        r.obj(v, "")?;
+        let rt = r.req_str(v, "resourceType", "")?;
+        Ok(match rt.as_str() {
+            "Patient" => Resource::Patient(Box::new(Patient::from_value(v)?)),
+            "MedicationRequest" => {
+                Resource::MedicationRequest(Box::new(MedicationRequest::from_value(v)?))
+            }
+            "MedicationDispense" => {
+                Resource::MedicationDispense(Box::new(MedicationDispense::from_value(v)?))
+            }
+            "RelatedPerson" => Resource::RelatedPerson(RelatedPerson::from_value(v)?),
+            "OperationOutcome" => Resource::OperationOutcome(OperationOutcome::from_value(v)?),
+            "Basic" => match basic::classify(&r, v)? {
+                Some(basic::BasicKind::ListInfo) => Resource::ListInfo(ListInfo::from_value(v)?),
+                Some(basic::BasicKind::DataLock) => Resource::DataLock(DataLock::from_value(v)?),
+                None => Resource::Other(other(&r, v, rt)?),
+            },
+            _ => Resource::Other(other(&r, v, rt)?),
+        })
+    }
+
+    /// `resourceType`.
+    pub fn resource_type(&self) -> &str {
+        match self {
+            Resource::Patient(_) => "Patient",
+            Resource::MedicationRequest(_) => "MedicationRequest",
+            Resource::MedicationDispense(_) => "MedicationDispense",
+            Resource::ListInfo(_) | Resource::DataLock(_) => "Basic",
+            Resource::RelatedPerson(_) => "RelatedPerson",
+            Resource::OperationOutcome(_) => "OperationOutcome",
+            Resource::Other(o) => &o.resource_type,
+        }
+    }
+
+    /// The resource's JSON as NLL sent it (unknown elements included).
+    pub fn raw(&self) -> &Value {
+        match self {
+            Resource::Patient(x) => &x.raw,
+            Resource::MedicationRequest(x) => &x.raw,
+            Resource::MedicationDispense(x) => &x.raw,
+            Resource::ListInfo(x) => &x.raw,
+            Resource::DataLock(x) => &x.raw,
+            Resource::RelatedPerson(x) => &x.raw,
+            Resource::OperationOutcome(x) => &x.raw,
+            Resource::Other(x) => &x.raw,
+        }
+    }
+}
+
+fn other(r: &Reader, v: &Value, resource_type: String) -> Result<OtherResource, ModelError> {
+    Ok(OtherResource {
+        resource_type,
+        id: r.opt_str(v, "id", "")?,
+        raw: v.clone(),
+    })
+}
+
+/// `Bundle.link[]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub relation: String,
+    pub url: String,
+}
+
+/// `Bundle.entry[]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub full_url: Option<String>,
+    /// `search.mode`: `match`, `include`, `outcome`.
+    pub search_mode: Option<String>,
+    pub resource: Resource,
+}
+
+/// A Bundle (NLL answers searches with `type` = `searchset`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    pub id: Option<String>,
+    pub bundle_type: Option<String>,
+    /// `total`: matches over all pages, when NLL says.
+    pub total: Option<u64>,
+    pub links: Vec<Link>,
+    pub entries: Vec<Entry>,
+    /// The Bundle as sent, entries included.
+    pub raw: Value,
+}
+
+impl Bundle {
+    pub fn from_value(v: &Value) -> Result<Bundle, ModelError> {
+        let r = Reader::for_resource(v, "Bundle");
+        r.obj(v, "")?;
+        let rt = r.req_str(v, "resourceType", "")?;
+        if rt != "Bundle" {
+            return Err(r.err("resourceType", format!("expected Bundle, got {rt}")));
+        }
+        let total = match r.get(v, "total") {
+            None => None,
+            Some(Value::Number(n)) => Some(
+                n.as_u64()
+                    .ok_or_else(|| r.err("total", "not an unsignedInt"))?,
+            ),
+            Some(_) => return Err(r.err("total", "not a number")),
+        };
+        let mut links = Vec::new();
+        for (i, l) in r.array(v, "link", "")?.iter().enumerate() {
+            let p = format!("link[{i}]");
+            r.obj(l, &p)?;
+            links.push(Link {
+                relation: r.req_str(l, "relation", &p)?,
+                url: r.req_str(l, "url", &p)?,
+            });
+        }
+        let mut entries = Vec::new();
+        for (i, e) in r.array(v, "entry", "")?.iter().enumerate() {
+            let p = format!("entry[{i}]");
+            r.obj(e, &p)?;
+            let Some(res) = r.opt_obj(e, "resource", &p)? else {
+                return Err(r.err(&format!("{p}.resource"), "missing"));
+            };
+            let search_mode = match r.opt_obj(e, "search", &p)? {
+                Some(s) => r.opt_str(s, "mode", &format!("{p}.search"))?,
+                None => None,
+            };
+            entries.push(Entry {
+                full_url: r.opt_str(e, "fullUrl", &p)?,
+                search_mode,
+                resource: Resource::from_value(res)?,
+            });
+        }
+        Ok(Bundle {
+            id: r.opt_str(v, "id", "")?,
+            bundle_type: r.opt_str(v, "type", "")?,
+            total,
+            links,
+            entries,
+            raw: v.clone(),
+        })
+    }
+
+    /// The `next` page's URL, if there is one.
+    pub fn next_url(&self) -> Option<&str> {
+        self.links
+            .iter()
+            .find(|l| l.relation == "next")
+            .map(|l| l.url.as_str())
+    }
+
+    pub fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.entries.iter().map(|e| &e.resource)
+    }
+
+    pub fn patients(&self) -> impl Iterator<Item = &Patient> {
+        self.resources().filter_map(|r| match r {
+            Resource::Patient(x) => Some(&**x),
+            _ => None,
+        })
+    }
+
+    pub fn medication_requests(&self) -> impl Iterator<Item = &MedicationRequest> {
+        self.resources().filter_map(|r| match r {
+            Resource::MedicationRequest(x) => Some(&**x),
+            _ => None,
+        })
+    }
+
+    pub fn medication_dispenses(&self) -> impl Iterator<Item = &MedicationDispense> {
+        self.resources().filter_map(|r| match r {
+            Resource::MedicationDispense(x) => Some(&**x),
+            _ => None,
+        })
+    }
+
+    pub fn list_infos(&self) -> impl Iterator<Item = &ListInfo> {
+        self.resources().filter_map(|r| match r {
+            Resource::ListInfo(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn data_locks(&self) -> impl Iterator<Item = &DataLock> {
+        self.resources().filter_map(|r| match r {
+            Resource::DataLock(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn related_persons(&self) -> impl Iterator<Item = &RelatedPerson> {
+        self.resources().filter_map(|r| match r {
+            Resource::RelatedPerson(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn operation_outcomes(&self) -> impl Iterator<Item = &OperationOutcome> {
+        self.resources().filter_map(|r| match r {
+            Resource::OperationOutcome(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// Resources the model does not read (kept raw).
+    pub fn others(&self) -> impl Iterator<Item = &OtherResource> {
+        self.resources().filter_map(|r| match r {
+            Resource::Other(x) => Some(x),
+            _ => None,
+        })
+    }
+}
+
+fn parse_json(json: &str) -> Result<Value, ModelError> {
+    serde_json::from_str(json).map_err(|e| ModelError::Json(e.to_string()))
+}
+
+/// Reads a searchset Bundle.
+pub fn parse_bundle(json: &str) -> Result<Bundle, ModelError> {
+    Bundle::from_value(&parse_json(json)?)
+}
+
+/// Reads a single resource (a read by id, or an `OperationOutcome` error body).
+pub fn parse_resource(json: &str) -> Result<Resource, ModelError> {
+    Resource::from_value(&parse_json(json)?)
+}

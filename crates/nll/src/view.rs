@@ -367,6 +367,8 @@ pub struct MaskedField {
 }
 
 /// A list that has been through `masking::mask`. Only `masking` can construct one.
+// `_sealed` (not `#[non_exhaustive]`) so that no other module of this crate builds one either.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
