@@ -20,9 +20,13 @@ use crate::vocab::{AccessType, Flow, Purpose};
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[ts(export)]
 pub enum Guarded {
-    Clear { value: String },
+    Clear {
+        value: String,
+    },
     /// Withheld because of protected personal data. `key` names the field for a logged reveal.
-    Masked { key: String },
+    Masked {
+        key: String,
+    },
 }
 
 impl Guarded {
@@ -174,9 +178,13 @@ pub struct PrescriberView {
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[ts(export)]
 pub enum TreatmentReason {
-    Shown { text: String },
+    Shown {
+        text: String,
+    },
     /// NLL withheld it (nlldataAbsentReason); `reason` is NLL's code.
-    Withheld { reason: String },
+    Withheld {
+        reason: String,
+    },
     None,
 }
 
