@@ -403,8 +403,39 @@ fn locked_hidden(
     }
 }
 
+/// One item per id, the highest `meta.versionId` (numeric when it is a number), first seen on a
+/// tie; order of first appearance kept.
+fn dedup<T>(items: Vec<T>, id_version: impl Fn(&T) -> (String, Option<String>)) -> Vec<T> {
+    let rank = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        let (id, version) = id_version(&item);
+        match index.get(&id) {
+            Some(&i) => {
+                if rank(&version) > rank(&id_version(&out[i]).1) {
+                    out[i] = item;
+                }
+            }
+            None => {
+                index.insert(id, out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
 /// Builds the list. `labels` are the policy's protection labels (`Policy::protection_labels`).
-pub fn build(input: ListInput, ctx: ListContext, labels: &[String]) -> MedicationList {
+pub fn build(mut input: ListInput, ctx: ListContext, labels: &[String]) -> MedicationList {
+    // Paging can hand the same resource over twice (a page boundary shifting under a change):
+    // keep one of each, the highest version, so nothing is counted twice.
+    input.prescriptions = dedup(input.prescriptions, |r| (r.id.clone(), r.version.clone()));
+    input.dispenses = dedup(input.dispenses, |d| (d.id.clone(), d.version.clone()));
     let flow = ctx.flow;
     let as_of = ctx.as_of;
     let patient = patient_view(&input, &ctx, labels);
@@ -730,11 +761,12 @@ fn notices(f: &NoticeFacts<'_>) -> Vec<Notice> {
         ));
     }
 
-    if f.input.list_info.is_none()
-        && flow != Flow::Ombud
-        && flow != Flow::EgnaUppgifter
-        && flow != Flow::Vardnadshavare
-    {
+    // The list info is fetched in the whole-list flows; without it, locks and dos are unknown.
+    let list_info_expected = matches!(
+        flow,
+        Flow::Expediering | Flow::Lakemedelsstod | Flow::LakemedelsstodDos
+    );
+    if f.input.list_info.is_none() && list_info_expected {
         out.push(notice(
             "list-info-missing",
             "Uppgift om läkemedelslistan (spärrar, dos) saknas i svaret. Listan kan vara ofullständig.",

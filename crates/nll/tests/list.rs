@@ -545,3 +545,40 @@ fn unknown_resources_are_counted() {
         .unwrap();
     assert_eq!(n.sv, "NLL skickade 1 uppgift som programmet inte kan visa.");
 }
+
+#[test]
+fn a_resource_repeated_across_pages_counts_once() {
+    let mut input = margareta(true);
+    let mut again = input.dispenses[0].clone();
+    again.version = Some("2".into());
+    input.dispenses.push(again);
+    input.prescriptions.push(input.prescriptions[0].clone());
+    let l = build(
+        input,
+        ctx(Flow::Expediering, Some(d(2023, 3, 15))),
+        &labels(),
+    );
+    assert_eq!(l.prescriptions.len(), 7);
+    assert_eq!(l.dispenses.len(), 6);
+    assert_eq!(rx(&l, 1).dispenses_made, 2);
+}
+
+#[test]
+fn one_prescription_flows_do_not_miss_the_list_info() {
+    let mut input = margareta(false);
+    input.list_info = None;
+    input.prescriptions.retain(|p| p.id == rx_id(1));
+    input.dispenses.clear();
+    let l = build(
+        input.clone(),
+        ctx(Flow::ExpedieringBehandlingsorsak, Some(d(2023, 3, 15))),
+        &labels(),
+    );
+    assert!(!codes(&l).contains(&"list-info-missing"));
+    let l = build(
+        input,
+        ctx(Flow::Expediering, Some(d(2023, 3, 15))),
+        &labels(),
+    );
+    assert!(codes(&l).contains(&"list-info-missing"));
+}
