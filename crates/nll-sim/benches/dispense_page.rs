@@ -1,1 +1,88 @@
-fn main() {}
+//! How long the test server takes to answer one searchset page of 1,000 dispenses (the heavy
+//! test patient), over real HTTP on loopback. Target: under 20 ms. Reports, never asserts.
+//!
+//! `cargo bench -p nll-sim --bench dispense_page`
+
+use std::time::{Duration, Instant};
+
+use nll_sim::{SimConfig, TEST_USERS};
+
+const ROUNDS: usize = 50;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run());
+}
+
+async fn run() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = nll_sim::start(SimConfig::default())
+        .await
+        .expect("sim starts");
+    let heavy = sim.catalogue().by_key("storkund").expect("heavy patient");
+    let id = heavy.id.clone();
+    let token = sim.token_for(TEST_USERS[0].login);
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    // Läkemedelsstöd: the whole 5 years, so every page of 1,000 is full.
+    let url = format!(
+        "{}/MedicationDispense?patient={id}&_count=1000",
+        sim.fhir_base()
+    );
+    let page = |offset: usize| {
+        http.get(format!("{url}&_offset={offset}"))
+            .bearer_auth(&token)
+            .header("X-Purpose", "UNDERLATTANDE_LAKEMEDELSANVANDNING")
+            .header("X-Access", "TILLFALLIGT_SAMTYCKE")
+            .header("X-PatientRef", &id)
+            .send()
+    };
+
+    let t = Instant::now();
+    let first = page(0).await.expect("first page");
+    assert_eq!(first.status(), 200, "the benchmark needs a 200");
+    let body = first.bytes().await.expect("body");
+    let cold = t.elapsed();
+
+    let mut times = Vec::with_capacity(ROUNDS);
+    let mut bytes = 0;
+    for i in 0..ROUNDS {
+        let t = Instant::now();
+        let r = page((i % 4) * 1000).await.expect("page");
+        let b = r.bytes().await.expect("body");
+        times.push(t.elapsed());
+        bytes = b.len();
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = times[times.len() / 2];
+    let p95 = times[times.len() * 95 / 100];
+    println!("nll-sim: searchset page of 1,000 dispenses over HTTP (loopback, {ROUNDS} rounds)");
+    println!(
+        "  first (builds the 5-year history and renders it): {:.1} ms, {} bytes",
+        ms(cold),
+        body.len()
+    );
+    println!(
+        "  warm: min {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} bytes per page)",
+        ms(times[0]),
+        ms(median),
+        ms(p95),
+        ms(*times.last().expect("rounds")),
+        bytes
+    );
+    println!(
+        "  target < 20 ms: {}",
+        if median < Duration::from_millis(20) {
+            "met (median)"
+        } else {
+            "NOT met (median)"
+        }
+    );
+    sim.shutdown().await;
+}

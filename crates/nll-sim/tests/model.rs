@@ -1,0 +1,194 @@
+//! Everything the server serves, for every test patient, parses with `nll::model` — the reader
+//! the client uses — and reads back as the catalogue says.
+
+mod common;
+
+use common::*;
+use nll::fhir as F;
+use nll::model::{self, Bundle};
+
+async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
+    assert_eq!(first.status, 200, "{}", first.text);
+    let mut out = Vec::new();
+    let mut page = first;
+    loop {
+        let b = model::parse_bundle(&page.text).unwrap_or_else(|e| panic!("{e}\n{}", page.text));
+        let next = b.next_url().map(str::to_string);
+        out.push(b);
+        match next {
+            Some(url) => page = c.get(&url).await,
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_resource_for_every_patient_parses_with_the_model() {
+    let sim = sim().await;
+    let cat = sim.catalogue();
+    for p in cat.patients() {
+        let h = p.history();
+        // Expediering: patient, list info, locks (24 months); Egna uppgifter: 5 years with reasons.
+        for flow in [EXP, EGNA] {
+            let mut c = Counter::new(&sim, "farmaceut", flow);
+            let found = bundle(&c, c.patient_search(&p.pnr).await).await;
+            let patient = found[0]
+                .patients()
+                .next()
+                .unwrap_or_else(|| panic!("{}", p.key));
+            assert_eq!(patient.id.as_deref(), Some(p.id.as_str()));
+            let ident = patient.identifier.as_ref().unwrap();
+            assert_eq!(ident.value, p.pnr);
+            assert_eq!(ident.kind, p.kind, "{}", p.key);
+            assert_eq!(patient.deceased, p.deceased.is_some());
+            c.patient_ref = Some(p.id.clone());
+
+            let info = bundle(&c, c.basic("medlistinfo").await).await;
+            let info = info[0].list_infos().next().unwrap();
+            assert_eq!(info.dos_patient, Some(p.dos));
+
+            if flow == EXP {
+                let locks = bundle(&c, c.basic("datalock").await).await;
+                let n: usize = locks.iter().map(|b| b.data_locks().count()).sum();
+                assert_eq!(n, h.locks.len(), "{}", p.key);
+            }
+
+            let rx_pages = bundle(&c, c.prescriptions("&_count=1000").await).await;
+            for b in &rx_pages {
+                assert_eq!(b.others().count(), 0, "{}: unknown resources", p.key);
+                for rx in b.medication_requests() {
+                    assert!(rx.medication.name().is_some(), "{}", rx.id);
+                    assert!(rx.medication.details.form.is_some());
+                    let pr = rx.requester.as_ref().expect("contained practitioner");
+                    assert!(
+                        pr.name.is_some() && pr.profession.is_some() && pr.workplace.name.is_some()
+                    );
+                    assert!(
+                        rx.dispense_request.valid_from.is_some()
+                            && rx.dispense_request.packages.is_some()
+                    );
+                    assert!(rx.chain_id.is_some());
+                    if flow == EXP {
+                        assert!(rx.treatment_reason.is_none());
+                    }
+                }
+            }
+            let d_pages = bundle(&c, c.dispenses("&_count=1000").await).await;
+            let mut paper = 0;
+            for b in &d_pages {
+                assert_eq!(b.others().count(), 0);
+                for d in b.medication_dispenses() {
+                    let ph = d.pharmacy.as_ref().expect("dispensing pharmacy");
+                    assert_eq!(ph.gln.as_deref().map(str::len), Some(13));
+                    assert!(ph.name.is_some() && ph.address.is_some());
+                    assert!(d.handed_over.is_some() && d.packages.is_some() && d.row_no.is_some());
+                    if d.paper {
+                        paper += 1;
+                        let rx = d
+                            .paper_prescription
+                            .as_ref()
+                            .expect("contained paper prescription");
+                        assert!(
+                            rx.requester.is_some(),
+                            "paper prescriber resolved from the dispense"
+                        );
+                    } else {
+                        assert!(d.prescription_id.is_some());
+                    }
+                }
+            }
+            if flow == EGNA {
+                let total: usize = d_pages
+                    .iter()
+                    .map(|b| b.medication_dispenses().count())
+                    .sum();
+                assert_eq!(total, h.dispenses.len(), "{}", p.key);
+                assert_eq!(
+                    paper,
+                    h.dispenses.iter().filter(|d| d.paper.is_some()).count()
+                );
+                let credited = d_pages
+                    .iter()
+                    .flat_map(|b| b.medication_dispenses())
+                    .filter(|d| d.credited.is_some())
+                    .count();
+                assert_eq!(
+                    credited,
+                    h.dispenses.iter().filter(|d| d.credited.is_some()).count()
+                );
+            }
+        }
+        for g in &p.guardians {
+            let c = Counter::new(&sim, "apotekspersonal", GUARDIAN);
+            let sys = F::SYSTEM_PERSONNUMMER
+                .replace(':', "%3A")
+                .replace('/', "%2F");
+            let a = c
+                .get(&format!(
+                    "/fhir/RelatedPerson?identifier={sys}%7C{}&patient.identifier={sys}%7C{}",
+                    g.pnr, p.pnr
+                ))
+                .await;
+            let b = bundle(&c, a).await;
+            let rel = b[0].related_persons().next().unwrap();
+            assert!(rel.is_guardian());
+            assert_eq!(
+                rel.patient_ref.as_deref(),
+                Some(format!("Patient/{}", p.id).as_str())
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn protected_patient_reads_as_protected_and_errors_parse_as_operation_outcomes() {
+    let sim = sim().await;
+    let mut c = Counter::new(&sim, "farmaceut", EXP);
+    let found = c.open("skyddad-folkbokforing").await;
+    let b = bundle(&c, found).await;
+    let p = b[0].patients().next().unwrap();
+    assert_eq!(p.name.as_deref(), Some(F::PROTECTED_NAME));
+    assert!(p.address.is_none());
+    assert!(p
+        .security_codes()
+        .any(|s| s == F::SECURITY_SKYDDAD_FOLKBOKFORING));
+
+    let mut reason = Counter::new(&sim, "farmaceut", EXP_LOCKED_REASON);
+    reason.open("vuxen").await;
+    let rx = sim
+        .catalogue()
+        .by_key("vuxen")
+        .unwrap()
+        .history()
+        .prescriptions[0]
+        .id;
+    let a = reason.get(&format!("/fhir/MedicationRequest/{rx}")).await;
+    match model::parse_resource(&a.text).unwrap() {
+        model::Resource::MedicationRequest(m) => {
+            assert!(m.treatment_reason.is_some() || m.medication.consumable)
+        }
+        other => panic!("{other:?}"),
+    }
+    // X-PatientRef names the protected patient, the query another one.
+    let a = c
+        .get(&format!(
+            "/fhir/Basic?code=medlistinfo&subject=Patient/{}",
+            c.id("vuxen")
+        ))
+        .await;
+    let oo = match model::parse_resource(&a.text).unwrap() {
+        model::Resource::OperationOutcome(o) => o,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        oo.raw["issue"][0]["details"]["coding"][0]["code"],
+        "2-25-115"
+    );
+    assert!(model::parse_bundle(
+        &Counter::new(&sim, "farmaceut", EXP)
+            .get("/fhir/metadata")
+            .await
+            .text
+    )
+    .is_err());
+}
