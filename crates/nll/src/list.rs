@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::ids::{self, PersonId};
 use crate::masking;
 use crate::model::{self, DataLock, MedicationDispense, MedicationRequest, Resource};
 use crate::view::*;
@@ -71,41 +72,6 @@ impl ListInput {
     }
 }
 
-/// Age in whole years on `date` (birthday on 29 February counts from 1 March in other years).
-// Local until `nll::ids::age_on` lands.
-fn age_on(birth: NaiveDate, date: NaiveDate) -> u32 {
-    let mut years = date.year() - birth.year();
-    if (date.month(), date.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    years.max(0) as u32
-}
-
-/// `YYMMDD-NNNC`, with `+` from the year the person turns 100. `None` unless 12 digits.
-// Local until `nll::ids::PersonId::display` lands.
-fn pnr_display(twelve: &str, as_of: NaiveDate) -> Option<String> {
-    if twelve.len() != 12 || !twelve.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = twelve[..4].parse().ok()?;
-    let sep = if as_of.year() - year >= 100 { '+' } else { '-' };
-    Some(format!("{}{sep}{}", &twelve[2..8], &twelve[8..]))
-}
-
-/// Birth date from a 12-digit personnummer / samordningsnummer (day − 60).
-fn birth_from_pnr(twelve: &str) -> Option<NaiveDate> {
-    if twelve.len() != 12 {
-        return None;
-    }
-    let y = twelve[..4].parse().ok()?;
-    let m = twelve[4..6].parse().ok()?;
-    let mut d: u32 = twelve[6..8].parse().ok()?;
-    if d > 60 {
-        d -= 60;
-    }
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
 fn g(v: &Option<String>) -> Option<Guarded> {
     v.as_ref()
         .filter(|s| !s.trim().is_empty())
@@ -144,22 +110,32 @@ fn patient_view(input: &ListInput, ctx: &ListContext, labels: &[String]) -> Pati
     };
     let (protected, protection_signals) =
         masking::detect_protection(p, input.list_info.as_ref(), labels);
-    let pnr = p.identifier.as_ref().map(|i| i.value.clone());
+    // A number NLL sent that does not parse is kept as sent, without a display form.
+    let parsed = p
+        .identifier
+        .as_ref()
+        .and_then(|i| PersonId::parse(&i.value, ctx.as_of).ok());
     let birth_date = p
         .birth_date
-        .or_else(|| pnr.as_deref().and_then(birth_from_pnr));
+        .or_else(|| parsed.as_ref().map(PersonId::birth_date));
     PatientView {
         nll_id: if input.patient.is_some() {
             p.id.clone()
         } else {
             None
         },
-        personnummer_display: pnr.as_deref().and_then(|x| pnr_display(x, ctx.as_of)),
-        id_kind: p.identifier.as_ref().map(|i| i.kind),
-        personnummer: pnr,
+        personnummer: match &parsed {
+            Some(id) => Some(id.twelve().to_string()),
+            None => p.identifier.as_ref().map(|i| i.value.clone()),
+        },
+        personnummer_display: parsed.as_ref().map(|id| id.display(ctx.as_of)),
+        id_kind: match &parsed {
+            Some(id) => Some(id.kind()),
+            None => p.identifier.as_ref().map(|i| i.kind),
+        },
         name: Guarded::clear(p.name.clone().unwrap_or_default()),
         birth_date,
-        age: birth_date.map(|b| age_on(b, ctx.as_of)),
+        age: birth_date.map(|b| ids::age_on(b, ctx.as_of)),
         deceased: p.deceased,
         address: g(&p.address),
         municipality_code: g(&p.municipality_code),
@@ -800,22 +776,7 @@ mod tests {
     }
 
     #[test]
-    fn ages_and_display() {
-        assert_eq!(age_on(d(2012, 3, 15), d(2025, 3, 14)), 12);
-        assert_eq!(age_on(d(2012, 3, 15), d(2025, 3, 15)), 13);
-        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
-        assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
-        // Born 1912: turns 100 in 2012, so '+' from 1 January 2012.
-        assert_eq!(
-            pnr_display("191212121212", d(2012, 1, 1)).as_deref(),
-            Some("121212+1212")
-        );
-        assert_eq!(
-            pnr_display("191212121212", d(2011, 12, 31)).as_deref(),
-            Some("121212-1212")
-        );
-        assert_eq!(pnr_display("12121212", d(2010, 12, 31)), None);
-        assert_eq!(birth_from_pnr("199002742733"), Some(d(1990, 2, 14)));
+    fn months() {
         assert_eq!(months_between(d(2023, 3, 15), d(2025, 3, 15)), 24);
     }
 }

@@ -582,3 +582,21 @@ fn one_prescription_flows_do_not_miss_the_list_info() {
     );
     assert!(codes(&l).contains(&"list-info-missing"));
 }
+
+#[test]
+fn a_personnummer_that_does_not_parse_is_kept_without_display() {
+    let mut input = margareta(false);
+    input
+        .patient
+        .as_mut()
+        .unwrap()
+        .identifier
+        .as_mut()
+        .unwrap()
+        .value = "195403122385".into();
+    let l = build(input, ctx(Flow::Expediering, None), &labels());
+    assert_eq!(l.patient.personnummer.as_deref(), Some("195403122385"));
+    assert_eq!(l.patient.personnummer_display, None);
+    // The birth date still comes from the Patient resource.
+    assert_eq!(l.patient.age, Some(71));
+}
