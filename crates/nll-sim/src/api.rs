@@ -16,6 +16,7 @@ use nll::Resource;
 
 use crate::access::{Choice, Facts};
 use crate::auth::TestUser;
+use crate::catalogue::idnum::is_valid_twelve;
 use crate::catalogue::Patient;
 use crate::filters::View;
 use crate::outcome::Problem;
@@ -74,23 +75,12 @@ impl Query {
     }
 }
 
-fn valid_pnr(s: &str) -> bool {
-    if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = s[2..]
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
-            d / 10 + d % 10
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
 /// `system|value` (or a bare value) with a personnummer/samordningsnummer system.
-fn person_identifier(param: &str, value: &str) -> Result<String, Problem> {
+fn person_identifier(
+    param: &str,
+    value: &str,
+    today: chrono::NaiveDate,
+) -> Result<String, Problem> {
     let (system, pnr) = match value.split_once('|') {
         Some((s, v)) => (Some(s), v),
         None => (None, value),
@@ -102,7 +92,7 @@ fn person_identifier(param: &str, value: &str) -> Result<String, Problem> {
             )));
         }
     }
-    if !valid_pnr(pnr) {
+    if !is_valid_twelve(pnr, today) {
         return Err(Problem::BadParameter(format!(
             "{param}: personnumret ska ha 12 siffror och giltig kontrollsiffra"
         )));
@@ -151,7 +141,7 @@ fn admit(
     let person = |name: &'static str| -> Result<Option<String>, Problem> {
         match header(headers, name) {
             None | Some("") => Ok(None),
-            Some(v) if valid_pnr(v) => Ok(Some(v.to_string())),
+            Some(v) if is_valid_twelve(v, today) => Ok(Some(v.to_string())),
             Some(_) => Err(Problem::BadPersonId(name)),
         }
     };
@@ -247,7 +237,11 @@ pub async fn patient_search(
 ) -> ApiResult {
     let (_, choice) = gate(&state, &headers, Resource::Patient)?;
     let q = Query::parse(raw, &["identifier"])?;
-    let pnr = person_identifier("identifier", q.required("identifier")?)?;
+    let pnr = person_identifier(
+        "identifier",
+        q.required("identifier")?,
+        state.catalogue.today(),
+    )?;
     let mut entries = Vec::new();
     if let Some(p) = state.catalogue.by_pnr(&pnr) {
         admit(&state, &headers, &choice, p, false)?;
@@ -489,8 +483,16 @@ pub async fn related_person_search(
 ) -> ApiResult {
     let (_, _choice) = gate(&state, &headers, Resource::RelatedPerson)?;
     let q = Query::parse(raw, &["identifier", "patient.identifier"])?;
-    let guardian = person_identifier("identifier", q.required("identifier")?)?;
-    let child = person_identifier("patient.identifier", q.required("patient.identifier")?)?;
+    let guardian = person_identifier(
+        "identifier",
+        q.required("identifier")?,
+        state.catalogue.today(),
+    )?;
+    let child = person_identifier(
+        "patient.identifier",
+        q.required("patient.identifier")?,
+        state.catalogue.today(),
+    )?;
     let mut entries = Vec::new();
     if let Some(p) = state.catalogue.by_pnr(&child) {
         if let Some(r) = header(&headers, H_PATIENT_REF) {

@@ -87,6 +87,10 @@ pub struct SimConfig {
     pub admin: bool,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// Build every history and render every dispense in the background right after start, so
+    /// the first lookup of the heavy patient is as quick as the rest (training mode, `nllc sim`).
+    /// Off by default: tests start many servers.
+    pub prewarm: bool,
 }
 
 impl Default for SimConfig {
@@ -102,6 +106,7 @@ impl Default for SimConfig {
             admin: true,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(8 * 3600),
+            prewarm: false,
         }
     }
 }
@@ -186,6 +191,14 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
             tokio::spawn(server.serve(app))
         }
     };
+    if config.prewarm {
+        let warm = state.clone();
+        tokio::task::spawn_blocking(move || {
+            for p in warm.catalogue.patients() {
+                warm.rendered_dispenses(p);
+            }
+        });
+    }
     Ok(SimHandle {
         state,
         base_url,

@@ -428,18 +428,18 @@ async fn fullmakt(
     ) {
         return p.into_response();
     }
+    let today = state.catalogue.today();
     let pnr_ok = |v: Option<&String>| {
-        v.filter(|s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
+        v.filter(|s| crate::catalogue::idnum::is_valid_twelve(s, today))
             .cloned()
     };
     let (Some(givare), Some(ombud)) = (pnr_ok(q.get("givare")), pnr_ok(q.get("ombud"))) else {
         return (
             StatusCode::BAD_REQUEST,
-            Json(json!({ "error": "invalid_request", "message": "Ange givare och ombud som personnummer med 12 siffror." })),
+            Json(json!({ "error": "invalid_request", "message": "Ange givare och ombud som personnummer med 12 siffror och giltig kontrollsiffra." })),
         )
             .into_response();
     };
-    let today = state.catalogue.today();
     let found = state
         .catalogue
         .by_pnr(&givare)
