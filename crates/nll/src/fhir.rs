@@ -151,6 +151,15 @@ pub const LOCK_AGAINST_CARE: &str = "care";
 pub const LOCK_AGAINST_GUARDIAN: &str = "guardian";
 pub const LOCK_AGAINST_PATIENT: &str = "patient";
 
+/// Local ids of contained resources as the test server writes them (`#prescriber`, …). The model
+/// resolves any local reference, so these are a convention, not a requirement.
+pub const CONTAINED_PRESCRIBER: &str = "prescriber";
+pub const CONTAINED_PATIENT: &str = "patient";
+/// The dispensing pharmacy: a contained `Location` referenced from `MedicationDispense.location`.
+pub const CONTAINED_PHARMACY: &str = "pharmacy";
+/// A paper prescription's details: a contained `MedicationRequest` in the dispense.
+pub const CONTAINED_PAPER_PRESCRIPTION: &str = "paper-prescription";
+
 /// FHIR data-absent-reason code NLL gives a filtered treatment reason (`nlldataAbsentReason`).
 pub const DATA_ABSENT_MASKED: &str = "masked";
 

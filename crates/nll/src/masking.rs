@@ -7,7 +7,8 @@
 //! "Personuppgift skyddad", or the list info's protected flag.
 //!
 //! [`mask`] turns every location-revealing [`Guarded`] field of a protected patient's list into
-//! `Guarded::Masked { key }` and records what it masked. Keys are stable and unique within a
+//! `Guarded::Masked { key }` and records what it masked; the ids of resources the model does
+//! not read are dropped too (an id can be a GLN). Keys are stable and unique within a
 //! list: `patient.name`, `patient.address`, `rx/<id>/prescriber.workplace_name`,
 //! `rx/<id>/receiving_pharmacy`, `disp/<id>/pharmacy.gln`, … (see [`visit`] for all of them).
 //! [`reveal`] gives one value back from the unmasked list, by key, for a deliberate, logged
@@ -234,10 +235,16 @@ pub fn mask(list: &MedicationList) -> MaskedList {
     let mut record = Vec::new();
     if list.patient.protected {
         visit(&mut out, &mut |key, kind, g| {
-            // Already masked fields stay masked under their key; clear ones are withheld.
             *g = Guarded::Masked { key: key.clone() };
             record.push(MaskedField { key, kind });
         });
+        // Resources the model does not read are listed as `Type/id`; an id can be a place
+        // (`Location/<GLN>`, `Organization/<HSA-id>`), so only the type stays.
+        for label in &mut out.unknown_resources {
+            if let Some((rt, _)) = label.split_once('/') {
+                *label = rt.to_string();
+            }
+        }
     }
     MaskedList {
         masked: list.patient.protected,

@@ -456,3 +456,20 @@ proptest! {
         prop_assert_eq!(m.list, l);
     }
 }
+
+#[test]
+fn unknown_resource_ids_are_dropped_for_protected_patients() {
+    let bundles = [
+        fixture("patient-protected.json"),
+        parse_bundle(
+            r#"{"resourceType":"Bundle","type":"searchset","entry":[
+            {"resource":{"resourceType":"Location","id":"7350005042103","name":"Apotek"}}]}"#,
+        )
+        .unwrap(),
+    ];
+    let list = build(ListInput::from_bundles(&bundles), ctx(), &labels());
+    assert_eq!(list.unknown_resources, ["Location/7350005042103"]);
+    let m = mask(&list);
+    assert_eq!(m.list.unknown_resources, ["Location"]);
+    assert!(!serde_json::to_string(&m).unwrap().contains("7350005042103"));
+}
