@@ -10,7 +10,7 @@
 //! `Guarded::Masked { key }` and records what it masked; the ids of resources the model does
 //! not read are dropped too (an id can be a GLN). Keys are stable and unique within a
 //! list: `patient.name`, `patient.address`, `rx/<id>/prescriber.workplace_name`,
-//! `rx/<id>/receiving_pharmacy`, `disp/<id>/pharmacy.gln`, … (see [`visit`] for all of them).
+//! `rx/<id>/receiving_pharmacy`, `disp/<id>/pharmacy.gln`, … (the private `visit` lists them all).
 //! [`reveal`] gives one value back from the unmasked list, by key, for a deliberate, logged
 //! reveal. Not protected → the list passes unchanged with `masked = false`.
 

@@ -14,6 +14,9 @@
 //! `dateTime`/`instant`; a time with an offset is turned into the Swedish calendar date
 //! (Europe/Stockholm, CET/CEST by the EU rule), so `2024-05-02T22:30:00Z` is 3 May.
 //!
+//! Local ids of contained resources are free; the test server uses `F::CONTAINED_PRESCRIBER`,
+//! `F::CONTAINED_PATIENT`, `F::CONTAINED_PHARMACY` and `F::CONTAINED_PAPER_PRESCRIPTION`.
+//!
 //! # Bundle (searchset)
 //! `{"resourceType":"Bundle","type":"searchset","total":N,"link":[{"relation":"self"|"next",
 //! "url":…}],"entry":[{"fullUrl":…,"resource":{…},"search":{"mode":"match"|"include"}}]}`.
@@ -38,7 +41,7 @@
 //!
 //! # Basic: medication-list info (NLLMedicationListInfo)
 //! Recognised by `code.coding[].code == F::BASIC_MEDLISTINFO` (system `F::SYSTEM_BASIC_CODE`)
-//! or `meta.profile` `F::PROFILE_MEDICATION_LIST_INFO`. `subject.reference` "Patient/<id>".
+//! or `meta.profile` `F::PROFILE_MEDICATION_LIST_INFO`. `subject.reference` `Patient/<id>`.
 //! Extensions: `F::EXT_CONTROLLED_DRUGS` valueBoolean, `F::EXT_MEDICATIONLIST_VERSION`
 //! valueInteger, `F::EXT_PRIVACY_LOCK` valueBoolean, `F::EXT_PROTECTED_PERSON` valueBoolean,
 //! `F::EXT_DOS_PATIENT` valueBoolean.
@@ -52,15 +55,16 @@
 //! `F::EXT_LOCK_AGAINST` `care` | `guardian` | `patient` (constants `F::LOCK_*`; the camelCase
 //! spellings `prescriptionChain`, `paperDispenses`, `treatmentReasonOnly` are also read);
 //! `F::EXT_PRESCRIPTION_CHAIN` (text) — the locked chain.
-//! A missing or unknown kind/scope/content/against is an error (a lock must not be misread).
+//! A missing or unknown kind/scope/content/against is an error (a lock must not be misread), and
+//! so is a `prescription-chain` lock without its chain.
 //!
 //! # MedicationRequest (NLLMedicationRequest)
 //! - `id`; `identifier[]` system `F::SYSTEM_MEDICATION_REQUEST_ID`; `meta.versionId`.
 //! - `status` (FHIR code as sent: `active`, `on-hold`, `cancelled`, `completed`, `stopped`,
 //!   `entered-in-error`, `draft`, `unknown`); `statusReason.text`; `authoredOn` (date/dateTime).
 //! - `contained[]`: the NLLPractitioner (see below) and, for a patient without personnummer,
-//!   a Patient (name + birthDate). `requester.reference` "#<practitioner id>";
-//!   `subject.reference` "Patient/<id>" or "#<contained patient id>".
+//!   a Patient (name + birthDate). `requester.reference` `#<practitioner id>`;
+//!   `subject.reference` `Patient/<id>` or `#<contained patient id>`.
 //! - `medicationCodeableConcept`: see *Medication* below.
 //! - `extension[]`: `F::EXT_PRESCRIPTION_CHAIN` (text: the chain id);
 //!   `F::EXT_TREATMENT_REASON` valueString (also read: `reasonCode[].text`, or the extension
@@ -101,8 +105,8 @@
 //!
 //! # MedicationDispense (NLLMedicationDispense and NLLDispensePaperPrescription)
 //! - `id`, `meta.versionId`, `meta.profile`, `status`, `subject`, `medicationCodeableConcept`.
-//! - `authorizingPrescription[0].reference`: e-prescription "MedicationRequest/<id>"; paper
-//!   "#<id>" pointing at a **contained MedicationRequest** that carries the paper
+//! - `authorizingPrescription[0].reference`: e-prescription `MedicationRequest/<id>`; paper
+//!   `#<id>` pointing at a **contained MedicationRequest** that carries the paper
 //!   prescription's details (read exactly like a MedicationRequest; its `requester` points at a
 //!   Practitioner contained in the *dispense*, since contained resources do not nest).
 //!   A dispense is paper when its profile is `F::PROFILE_DISPENSE_PAPER` or its authorizing

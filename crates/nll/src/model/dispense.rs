@@ -33,7 +33,7 @@ pub struct MedicationDispense {
     pub status: Option<String>,
     /// Dispensed on a paper prescription (NLLDispensePaperPrescription).
     pub paper: bool,
-    /// The e-prescription's id (from `authorizingPrescription` "MedicationRequest/<id>").
+    /// The e-prescription's id (from `authorizingPrescription` `MedicationRequest/<id>`).
     pub prescription_id: Option<String>,
     /// A paper prescription's details, carried in the dispense.
     pub paper_prescription: Option<Box<MedicationRequest>>,
@@ -101,7 +101,7 @@ impl MedicationDispense {
                     Some(Box::new(MedicationRequest::read(&r, c, &at, contained)?));
             }
             Some(rf) => {
-                // "MedicationRequest/<id>", possibly absolute or versioned (`/_history/n`).
+                // `MedicationRequest/<id>`, possibly absolute or versioned (`/_history/n`).
                 let tail = rf.split("/_history/").next().unwrap_or(rf);
                 let mut parts = tail.rsplit('/');
                 let rx_id = parts.next().filter(|s| !s.is_empty());
@@ -189,7 +189,7 @@ impl MedicationDispense {
     }
 }
 
-/// `location`: a contained Location ("#pharmacy"), or "Location/<GLN>" with a display, or a
+/// `location`: a contained Location ("#pharmacy"), or `Location/<GLN>` with a display, or a
 /// logical `identifier`.
 fn pharmacy(r: &Reader, v: &Value, contained: &[Value]) -> Res<Option<DispensingPharmacy>> {
     let Some(loc) = r.opt_obj(v, "location", "")? else {
