@@ -1,14 +1,16 @@
-//! NLL's access rules as the server applies them to one read (NLL.md §3–6).
+//! NLL's access rules as the server applies them to one read (NLL.md §3–6), from the same table
+//! the client uses: `nll::policy::Policy`. The server and the client cannot disagree about a
+//! combination, and a pharmacy's override file (`Policy::from_overrides_toml`) changes the codes
+//! the server accepts too.
 //!
 //! Two steps, because the second needs the patient: `choose` (before the patient is looked up:
-//! are the purpose and access codes known, is the combination valid for the token's role and the
-//! resource) and `validate` (with the patient's facts: age limits, dos consent, guardian relation,
-//! power of attorney, protected personal data).
-//!
-//! The rule table itself is `nll::policy` — the same one the client uses — so the server and the
-//! client cannot disagree about a combination. (Until `nll::policy` lands, a stand-in table
-//! below mirrors NLL.md §6.)
+//! are the purpose and access codes known, is the combination a row of the table, is it open to
+//! the token's role and does it read this resource) and `validate` (`Policy::evaluate` with the
+//! patient's real facts and the agent/guardian named in the request: age limits, dos consent,
+//! guardian relation, power of attorney, protected personal data).
 
+use nll::ids::PersonId;
+use nll::policy::{Confirmations, DenialRule, PatientFacts, Policy};
 use nll::{AccessType, Flow, Purpose, Resource, Role};
 
 use crate::outcome::Problem;
@@ -25,173 +27,27 @@ pub struct Choice {
 }
 
 /// What the server knows about the patient and the people at the counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub age: u32,
     pub protected: bool,
     pub dos_consent: bool,
-    /// `None` when the request named no guardian.
-    pub guardian_relation: Option<bool>,
-    /// `None` when the request named no agent.
-    pub power_of_attorney_active: Option<bool>,
+    /// The guardian named in `X-Guardian-Id`, and whether NLL has the relation.
+    pub guardian: Option<(PersonId, bool)>,
+    /// The agent named in `X-Agent-Id`, and whether the register has an active power of
+    /// attorney from the patient to them.
+    pub agent: Option<(PersonId, bool)>,
 }
-
-struct Row {
-    flow: Flow,
-    purpose: Purpose,
-    access: AccessType,
-    roles: &'static [Role],
-    resources: &'static [Resource],
-}
-
-use AccessType as A;
-use Resource as R;
-use Role::{Apotekspersonal as AP, Farmaceut as F};
-
-const ALL_LIST: &[Resource] = &[
-    R::Patient,
-    R::ListInfo,
-    R::MedicationRequest,
-    R::MedicationDispense,
-    R::DataLock,
-];
-
-static ROWS: &[Row] = &[
-    Row {
-        flow: Flow::Expediering,
-        purpose: Purpose::Expediering,
-        access: A::UtanKravSamtycke,
-        roles: &[F, AP],
-        resources: ALL_LIST,
-    },
-    Row {
-        flow: Flow::ExpedieringBehandlingsorsak,
-        purpose: Purpose::Expediering,
-        access: A::TillfalligtSamtyckeBehandlingsorsak,
-        roles: &[F],
-        resources: &[R::Patient, R::MedicationRequest],
-    },
-    Row {
-        flow: Flow::ExpedieringSparradBehandlingsorsak,
-        purpose: Purpose::Expediering,
-        access: A::SamtyckeSparradBehandlingsorsak,
-        roles: &[F],
-        resources: &[R::Patient, R::MedicationRequest],
-    },
-    Row {
-        flow: Flow::ExpedieringBarnBehandlingsorsak,
-        purpose: Purpose::Expediering,
-        access: A::BehandlingsorsakUtanKravSamtyckeBarn,
-        roles: &[F],
-        resources: &[R::Patient, R::MedicationRequest],
-    },
-    Row {
-        flow: Flow::Lakemedelsstod,
-        purpose: Purpose::UnderlattandeLakemedelsanvandning,
-        access: A::TillfalligtSamtycke,
-        roles: &[F],
-        resources: &[
-            R::Patient,
-            R::ListInfo,
-            R::MedicationRequest,
-            R::MedicationDispense,
-        ],
-    },
-    Row {
-        flow: Flow::LakemedelsstodDos,
-        purpose: Purpose::UnderlattandeLakemedelsanvandning,
-        access: A::DospatientsUppgifter,
-        roles: &[F],
-        resources: &[
-            R::Patient,
-            R::ListInfo,
-            R::MedicationRequest,
-            R::MedicationDispense,
-        ],
-    },
-    Row {
-        flow: Flow::EgnaUppgifter,
-        purpose: Purpose::LasaEgnaUppgifter,
-        access: A::EgnaUppgifter,
-        roles: &[F, AP],
-        resources: &[
-            R::Patient,
-            R::ListInfo,
-            R::MedicationRequest,
-            R::MedicationDispense,
-        ],
-    },
-    Row {
-        flow: Flow::Ombud,
-        purpose: Purpose::LasaEgnaUppgifter,
-        access: A::Kopfullmakt,
-        roles: &[F, AP],
-        resources: &[R::Patient, R::ListInfo, R::MedicationRequest],
-    },
-    Row {
-        flow: Flow::Vardnadshavare,
-        purpose: Purpose::LasaEgnaUppgifter,
-        access: A::Vardnadshavare,
-        roles: &[F, AP],
-        resources: &[
-            R::Patient,
-            R::ListInfo,
-            R::MedicationRequest,
-            R::MedicationDispense,
-            R::RelatedPerson,
-        ],
-    },
-];
-
-fn purpose_code(p: Purpose) -> &'static str {
-    match p {
-        Purpose::Expediering => "EXPEDIERING",
-        Purpose::UnderlattandeLakemedelsanvandning => "UNDERLATTANDE_LAKEMEDELSANVANDNING",
-        Purpose::LasaEgnaUppgifter => "LASA_EGNA_UPPGIFTER",
-        Purpose::Vard => "VARD",
-    }
-}
-
-fn access_code(a: AccessType) -> &'static str {
-    match a {
-        A::UtanKravSamtycke => "UTAN_KRAV_SAMTYCKE",
-        A::TillfalligtSamtycke => "TILLFALLIGT_SAMTYCKE",
-        A::TillfalligtSamtyckeBehandlingsorsak => "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK",
-        A::SamtyckeSparradBehandlingsorsak => "SAMTYCKE_SPARRAD_BEHANDLINGSORSAK",
-        A::BehandlingsorsakUtanKravSamtyckeBarn => "BEHANDLINGSORSAK_UTAN_KRAV_SAMTYCKE_BARN",
-        A::DospatientsUppgifter => "DOSPATIENTS_UPPGIFTER",
-        A::EgnaUppgifter => "EGNA_UPPGIFTER",
-        A::Kopfullmakt => "KOPFULLMAKT",
-        A::Vardnadshavare => "VARDNADSHAVARE",
-    }
-}
-
-const PURPOSES: &[Purpose] = &[
-    Purpose::Expediering,
-    Purpose::UnderlattandeLakemedelsanvandning,
-    Purpose::LasaEgnaUppgifter,
-    Purpose::Vard,
-];
-
-const ACCESS_TYPES: &[AccessType] = &[
-    A::UtanKravSamtycke,
-    A::TillfalligtSamtycke,
-    A::TillfalligtSamtyckeBehandlingsorsak,
-    A::SamtyckeSparradBehandlingsorsak,
-    A::BehandlingsorsakUtanKravSamtyckeBarn,
-    A::DospatientsUppgifter,
-    A::EgnaUppgifter,
-    A::Kopfullmakt,
-    A::Vardnadshavare,
-];
 
 /// The server's view of the policy table.
-#[derive(Debug, Default)]
-pub struct AccessRules {}
+#[derive(Debug)]
+pub struct AccessRules {
+    policy: Policy,
+}
 
 impl AccessRules {
-    pub fn standard() -> AccessRules {
-        AccessRules {}
+    pub fn new(policy: Policy) -> AccessRules {
+        AccessRules { policy }
     }
 
     /// Step 1, before the patient is known.
@@ -208,56 +64,182 @@ impl AccessRules {
         let access = access
             .filter(|s| !s.trim().is_empty())
             .ok_or(Problem::MissingAccess)?;
-        let p = PURPOSES
-            .iter()
-            .copied()
-            .find(|p| purpose_code(*p) == purpose.trim())
-            .ok_or_else(|| Problem::UnknownPurpose(purpose.to_string()))?;
-        let a = ACCESS_TYPES
-            .iter()
-            .copied()
-            .find(|a| access_code(*a) == access.trim())
-            .ok_or_else(|| Problem::UnknownAccess(access.to_string()))?;
-        let row = ROWS
-            .iter()
-            .find(|r| r.purpose == p && r.access == a)
+        let p = self
+            .policy
+            .purpose_from_code(purpose)
+            .ok_or_else(|| Problem::UnknownPurpose(purpose.trim().to_string()))?;
+        let a = self
+            .policy
+            .access_from_code(access)
+            .ok_or_else(|| Problem::UnknownAccess(access.trim().to_string()))?;
+        let rule = self
+            .policy
+            .rule_for_codes(purpose, access)
             .ok_or(Problem::CombinationNotValid)?;
-        if !row.roles.contains(&role) {
+        if !rule.roles.contains(&role) {
             return Err(Problem::RoleNotAllowed);
         }
-        if !row.resources.contains(&resource) {
+        if !rule.resources.contains(&resource) {
             return Err(Problem::ResourceNotAllowed);
         }
         Ok(Choice {
             role,
-            flow: row.flow,
+            flow: rule.flow,
             purpose: p,
             access: a,
-            window_months: (p == Purpose::Expediering).then_some(24),
+            window_months: rule.window_months,
         })
     }
 
-    /// Step 2, with the patient.
+    /// Step 2, with the patient: `Policy::evaluate` with the real facts. The access type itself
+    /// asserts the consent or identity check it requires (NLL cannot see the counter), so those
+    /// count as confirmed; everything NLL can check, it checks.
     pub fn validate(&self, choice: &Choice, facts: &Facts) -> Result<(), Problem> {
-        match choice.flow {
-            Flow::ExpedieringBarnBehandlingsorsak if facts.age >= 18 => {
-                Err(Problem::PatientNotUnder18)
-            }
-            Flow::LakemedelsstodDos if !facts.dos_consent => Err(Problem::NoDosConsent),
-            Flow::Ombud => match facts.power_of_attorney_active {
-                None => Err(Problem::MissingAgentId),
-                Some(_) if facts.protected => Err(Problem::ProtectedForAgentOrGuardian),
-                Some(false) => Err(Problem::NoPowerOfAttorney),
-                Some(true) => Ok(()),
-            },
-            Flow::Vardnadshavare => match facts.guardian_relation {
-                None => Err(Problem::MissingGuardianId),
-                Some(_) if facts.age >= 13 => Err(Problem::PatientTooOldForGuardian),
-                Some(_) if facts.protected => Err(Problem::ProtectedForAgentOrGuardian),
-                Some(false) => Err(Problem::NoGuardianRelation),
-                Some(true) => Ok(()),
-            },
-            _ => Ok(()),
+        let patient = PatientFacts {
+            age: Some(facts.age),
+            protected: Some(facts.protected),
+            dos_consent: Some(facts.dos_consent),
+            guardian_relation: facts.guardian.as_ref().map(|(_, rel)| *rel),
+            power_of_attorney_active: facts.agent.as_ref().map(|(_, active)| *active),
+        };
+        let confirmed = Confirmations {
+            consent: true,
+            identity_checked: true,
+            agent: facts.agent.as_ref().map(|(id, _)| id.clone()),
+            guardian: facts.guardian.as_ref().map(|(id, _)| id.clone()),
+        };
+        match self
+            .policy
+            .evaluate(choice.role, choice.flow, &patient, &confirmed)
+        {
+            Ok(_) => Ok(()),
+            Err(d) => Err(match d.rule {
+                DenialRule::WrongRole => Problem::RoleNotAllowed,
+                DenialRule::AgentMissing => Problem::MissingAgentId,
+                DenialRule::GuardianMissing => Problem::MissingGuardianId,
+                rule => Problem::Denied { rule, text: d.sv },
+            }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> AccessRules {
+        AccessRules::new(Policy::standard())
+    }
+
+    #[test]
+    fn codes_roles_and_resources_come_from_the_policy_table() {
+        let r = rules();
+        let c = r
+            .choose(
+                Role::Apotekspersonal,
+                Some(" EXPEDIERING "),
+                Some("UTAN_KRAV_SAMTYCKE"),
+                Resource::DataLock,
+            )
+            .unwrap();
+        assert_eq!((c.flow, c.window_months), (Flow::Expediering, Some(24)));
+        assert_eq!(
+            r.choose(
+                Role::Apotekspersonal,
+                Some("UNDERLATTANDE_LAKEMEDELSANVANDNING"),
+                Some("TILLFALLIGT_SAMTYCKE"),
+                Resource::Patient
+            ),
+            Err(Problem::RoleNotAllowed)
+        );
+        assert_eq!(
+            r.choose(
+                Role::Farmaceut,
+                Some("LASA_EGNA_UPPGIFTER"),
+                Some("KOPFULLMAKT"),
+                Resource::MedicationDispense
+            ),
+            Err(Problem::ResourceNotAllowed)
+        );
+        assert_eq!(
+            r.choose(
+                Role::Farmaceut,
+                Some("VARD"),
+                Some("UTAN_KRAV_SAMTYCKE"),
+                Resource::Patient
+            ),
+            Err(Problem::CombinationNotValid)
+        );
+        assert_eq!(
+            r.choose(Role::Farmaceut, None, Some("X"), Resource::Patient),
+            Err(Problem::MissingPurpose)
+        );
+    }
+
+    #[test]
+    fn overridden_codes_are_the_ones_accepted() {
+        let policy =
+            Policy::from_overrides_toml("[access]\nKOPFULLMAKT = \"FULLMAKT_APOTEK\"\n").unwrap();
+        let r = AccessRules::new(policy);
+        assert!(r
+            .choose(
+                Role::Farmaceut,
+                Some("LASA_EGNA_UPPGIFTER"),
+                Some("FULLMAKT_APOTEK"),
+                Resource::Patient
+            )
+            .is_ok());
+        assert!(matches!(
+            r.choose(
+                Role::Farmaceut,
+                Some("LASA_EGNA_UPPGIFTER"),
+                Some("KOPFULLMAKT"),
+                Resource::Patient
+            ),
+            Err(Problem::UnknownAccess(_))
+        ));
+    }
+
+    #[test]
+    fn patient_facts_go_through_evaluate() {
+        let r = rules();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let guardian = PersonId::parse("198606301284", today).unwrap();
+        let c = r
+            .choose(
+                Role::Apotekspersonal,
+                Some("LASA_EGNA_UPPGIFTER"),
+                Some("VARDNADSHAVARE"),
+                Resource::Patient,
+            )
+            .unwrap();
+        let facts = |age, protected, rel: Option<bool>| Facts {
+            age,
+            protected,
+            dos_consent: false,
+            guardian: rel.map(|rel| (guardian.clone(), rel)),
+            agent: None,
+        };
+        assert_eq!(r.validate(&c, &facts(9, false, Some(true))), Ok(()));
+        assert_eq!(
+            r.validate(&c, &facts(9, false, None)),
+            Err(Problem::MissingGuardianId)
+        );
+        let denied = |f: &Facts| match r.validate(&c, f) {
+            Err(Problem::Denied { rule, .. }) => Some(rule),
+            _ => None,
+        };
+        assert_eq!(
+            denied(&facts(15, false, Some(true))),
+            Some(DenialRule::GuardianOfChild13OrOlder)
+        );
+        assert_eq!(
+            denied(&facts(9, true, Some(false))),
+            Some(DenialRule::ProtectedPatientForAgentOrGuardian)
+        );
+        assert_eq!(
+            denied(&facts(9, false, Some(false))),
+            Some(DenialRule::NoGuardianRelation)
+        );
     }
 }

@@ -138,10 +138,12 @@ fn admit(
         _ => {}
     }
     let today = state.catalogue.today();
-    let person = |name: &'static str| -> Result<Option<String>, Problem> {
+    let person = |name: &'static str| -> Result<Option<nll::ids::PersonId>, Problem> {
         match header(headers, name) {
             None | Some("") => Ok(None),
-            Some(v) if is_valid_twelve(v, today) => Ok(Some(v.to_string())),
+            Some(v) if is_valid_twelve(v, today) => nll::ids::PersonId::parse(v, today)
+                .map(Some)
+                .map_err(|_| Problem::BadPersonId(name)),
             Some(_) => Err(Problem::BadPersonId(name)),
         }
     };
@@ -149,16 +151,20 @@ fn admit(
     let guardian = person(F::H_GUARDIAN_ID)?;
     let protected = patient.protection.is_some();
     let facts = Facts {
-        age: patient.age_on(today),
+        age: nll::ids::age_on(patient.birth_date, today),
         protected,
         dos_consent: patient.dos,
-        guardian_relation: guardian.as_deref().map(|g| patient.has_guardian(g)),
+        guardian: guardian.map(|g| {
+            let rel = patient.has_guardian(g.twelve());
+            (g, rel)
+        }),
         // EHM ends powers of attorney for patients with protected personal data.
-        power_of_attorney_active: agent.as_deref().map(|a| {
-            !protected
+        agent: agent.map(|a| {
+            let active = !protected
                 && patient
-                    .power_of_attorney(a)
-                    .is_some_and(|f| f.is_active(today))
+                    .power_of_attorney(a.twelve())
+                    .is_some_and(|f| f.is_active(today));
+            (a, active)
         }),
     };
     state.rules.validate(choice, &facts)

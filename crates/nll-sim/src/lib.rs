@@ -91,6 +91,9 @@ pub struct SimConfig {
     /// the first lookup of the heavy patient is as quick as the rest (training mode, `nllc sim`).
     /// Off by default: tests start many servers.
     pub prewarm: bool,
+    /// The pharmacy's policy override file (TOML, `nll::policy::Policy::from_overrides_toml`):
+    /// the server then accepts the overridden purpose and access codes, like the client sends.
+    pub policy_overrides: Option<String>,
 }
 
 impl Default for SimConfig {
@@ -107,6 +110,7 @@ impl Default for SimConfig {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(8 * 3600),
             prewarm: false,
+            policy_overrides: None,
         }
     }
 }
@@ -119,6 +123,8 @@ pub enum SimError {
     Bind(#[from] std::io::Error),
     #[error("TLS-konfigurationen är ogiltig: {0}")]
     Tls(String),
+    #[error("policyfilen är ogiltig: {0}")]
+    Policy(String),
 }
 
 /// A running server. Dropping it stops the server.
@@ -152,8 +158,14 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     for f in &config.faults {
         faults.add(f.clone());
     }
+    let policy = match &config.policy_overrides {
+        Some(text) => nll::policy::Policy::from_overrides_toml(text)
+            .map_err(|e| SimError::Policy(e.to_string()))?,
+        None => nll::policy::Policy::standard(),
+    };
     let state = Arc::new(server::AppState::new(
         Catalogue::new(config.seed, today),
+        access::AccessRules::new(policy),
         auth::Tokens::new(config.access_token_ttl, config.refresh_token_ttl),
         faults,
         config.latency,

@@ -7,6 +7,7 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use nll::policy::DenialRule;
 use serde_json::json;
 
 use crate::resources::fhir_json_response;
@@ -35,14 +36,12 @@ pub enum Problem {
     ResourceNotAllowed,
     OnePrescriptionOnly,
     // 422
-    PatientTooOldForGuardian,
-    PatientNotUnder18,
-    NoGuardianRelation,
-    NoPowerOfAttorney,
-    NoDosConsent,
-    ProtectedForAgentOrGuardian,
-    /// A policy denial without a more specific code here (text from the policy).
-    Denied(String),
+    /// `nll::policy::Policy::evaluate` refused with the patient's real facts; `text` is the
+    /// policy's Swedish sentence naming the rule.
+    Denied {
+        rule: DenialRule,
+        text: String,
+    },
     // 404
     NotFound,
     NotSupported(String),
@@ -71,13 +70,7 @@ impl Problem {
             RoleNotAllowed => (StatusCode::FORBIDDEN, "forbidden", "2-25-131", s("Din behörighetsroll får inte använda denna kombination av ändamål och åtkomsttyp.")),
             ResourceNotAllowed => (StatusCode::FORBIDDEN, "forbidden", "2-25-132", s("Resursen får inte läsas med denna kombination av ändamål och åtkomsttyp.")),
             OnePrescriptionOnly => (StatusCode::FORBIDDEN, "forbidden", "2-25-133", s("Åtkomsttypen gäller behandlingsorsaken för en enskild förskrivning: ange förskrivningens id.")),
-            PatientTooOldForGuardian => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-150", s("Vårdnadshavare kan bara ta del av uppgifter för barn under 13 år.")),
-            PatientNotUnder18 => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-151", s("Åtkomsttypen gäller bara patienter under 18 år.")),
-            NoGuardianRelation => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-152", s("Det finns ingen registrerad vårdnadshavarrelation mellan personerna.")),
-            NoPowerOfAttorney => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-153", s("Det finns ingen aktiv fullmakt från patienten till ombudet.")),
-            NoDosConsent => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-154", s("Patienten har inget samtycke till dosdispensering.")),
-            ProtectedForAgentOrGuardian => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-155", s("Patienten har skyddade personuppgifter: ombud och vårdnadshavare kan inte ta del av uppgifterna här. Vårdnadshavare visar personbevis på ett fysiskt apotek.")),
-            Denied(text) => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", "2-25-156", text.clone()),
+            Denied { rule, text } => (StatusCode::UNPROCESSABLE_ENTITY, "business-rule", denial_code(*rule), text.clone()),
             NotFound => (StatusCode::NOT_FOUND, "not-found", "2-25-190", s("Resursen finns inte.")),
             NotSupported(what) => (StatusCode::NOT_FOUND, "not-supported", "2-25-191", format!("Stöds inte av tjänsten: {what}.")),
         }
@@ -89,6 +82,26 @@ impl Problem {
 
     pub fn code(&self) -> &'static str {
         self.parts().2
+    }
+}
+
+/// The NLL-style code of each rule `Policy::evaluate` can break with the patient's facts.
+pub fn denial_code(rule: DenialRule) -> &'static str {
+    match rule {
+        DenialRule::GuardianOfChild13OrOlder => "2-25-150",
+        DenialRule::PatientTooOld => "2-25-151",
+        DenialRule::NoGuardianRelation => "2-25-152",
+        DenialRule::NoPowerOfAttorney => "2-25-153",
+        DenialRule::NoDosConsent => "2-25-154",
+        DenialRule::ProtectedPatientForAgentOrGuardian => "2-25-155",
+        // Not reachable from a request (the server counts consent and identity as asserted by
+        // the access type; role and missing people have their own codes), kept total.
+        DenialRule::WrongRole
+        | DenialRule::ConsentMissing
+        | DenialRule::IdentityNotChecked
+        | DenialRule::AgentMissing
+        | DenialRule::GuardianMissing
+        | DenialRule::PrintoutNotAllowed => "2-25-156",
     }
 }
 

@@ -47,6 +47,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         catalogue: Catalogue,
+        rules: AccessRules,
         tokens: Tokens,
         faults: Faults,
         latency: Duration,
@@ -55,7 +56,7 @@ impl AppState {
     ) -> AppState {
         AppState {
             catalogue,
-            rules: AccessRules::standard(),
+            rules,
             tokens,
             faults,
             recorder: Recorder::default(),
