@@ -1,0 +1,194 @@
+//! [`NllClient`]: one per configured NLL endpoint — transport, token source, policy, header
+//! inputs and the access log. Counter sessions ([`crate::Counter`]) share it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use nll::headers::{OrgInfo, OrgInfoEncoding};
+use nll::policy::Policy;
+use nll::Role;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::access_log::AccessLog;
+use crate::config::{check_url, ClientConfig};
+use crate::error::ClientError;
+use crate::secrets::SecretStore;
+use crate::token::{decode_claims, TokenProvider};
+use crate::transport::Transport;
+
+/// Product name in `X-User-Agent`.
+pub const PRODUCT: &str = "Receptdisk";
+
+/// Who is signed in, as the requests and the access log name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserInfo {
+    /// HSA-id (or the configured user name): the access log's "user".
+    pub user: String,
+    pub name: Option<String>,
+    /// The authority role NLL gives the token (or the configured one).
+    pub role: Role,
+    /// The pharmacy sent as `X-Org-Info`.
+    pub org: OrgInfo,
+}
+
+pub struct NllClient {
+    pub(crate) transport: Transport,
+    pub(crate) tokens: TokenProvider,
+    pub(crate) policy: Policy,
+    pub(crate) log: Arc<AccessLog>,
+    /// FHIR base without a trailing `/`.
+    pub(crate) base_url: String,
+    pub(crate) fullmakt_url: Option<String>,
+    org: Option<OrgInfo>,
+    pub(crate) encoding: OrgInfoEncoding,
+    pub(crate) user_agent: String,
+    role: Option<Role>,
+    user: Option<String>,
+    pub(crate) page_size: u32,
+    pub(crate) max_pages: u32,
+    pub(crate) max_retries: u32,
+    pub(crate) max_retry_wait: Duration,
+    today: Option<NaiveDate>,
+}
+
+impl std::fmt::Debug for NllClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NllClient")
+            .field("base_url", &self.base_url)
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NllClient {
+    /// Builds the client: loads the certificate (password from `secrets`), the policy overrides
+    /// and the token source. Nothing is sent yet.
+    pub fn new(
+        cfg: &ClientConfig,
+        secrets: &dyn SecretStore,
+        log: Arc<AccessLog>,
+    ) -> Result<NllClient, ClientError> {
+        cfg.validate()?;
+        check_url(&cfg.base_url)?;
+        let transport = Transport::build(cfg, secrets)?;
+        let tokens = TokenProvider::new(&cfg.token, secrets, transport.clone())?;
+        let policy = match &cfg.policy_overrides {
+            None => Policy::standard(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    ClientError::config(
+                        format!("filen {} kunde inte läsas ({})", path.display(), e.kind()),
+                        format!(
+                            "the file {} could not be read ({})",
+                            path.display(),
+                            e.kind()
+                        ),
+                    )
+                })?;
+                Policy::from_overrides_toml(&text).map_err(|e| {
+                    ClientError::config(
+                        format!("{}: {e}", path.display()),
+                        format!("{}: {e}", path.display()),
+                    )
+                })?
+            }
+        };
+        Ok(NllClient {
+            transport,
+            tokens,
+            policy,
+            log,
+            base_url: cfg.base_url.trim_end_matches('/').to_string(),
+            fullmakt_url: cfg.fullmakt_url.clone(),
+            org: cfg.org.as_ref().map(|o| o.org_info()),
+            encoding: cfg.org.as_ref().map(|o| o.encoding).unwrap_or_default(),
+            user_agent: nll::headers::user_agent(
+                PRODUCT,
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS,
+                cfg.approval_id.as_deref(),
+            ),
+            role: cfg.role,
+            user: cfg.user.clone(),
+            page_size: cfg.page_size,
+            max_pages: cfg.max_pages,
+            max_retries: cfg.max_retries.min(crate::config::MAX_RETRIES),
+            max_retry_wait: Duration::from_millis(cfg.max_retry_wait_ms),
+            today: cfg.today,
+        })
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn access_log(&self) -> &Arc<AccessLog> {
+        &self.log
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The subject of the configured client certificate.
+    pub fn client_certificate_subject(&self) -> Option<&str> {
+        self.transport.client_subject.as_deref()
+    }
+
+    /// The date lists are built for: the configured one, else the local date.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Who is signed in: role, user and pharmacy from the configuration, else from the token.
+    pub async fn user_info(&self) -> Result<UserInfo, ClientError> {
+        let token = self.tokens.token().await?;
+        let claims = decode_claims(token.expose());
+        let role = self.role.or(claims.role).ok_or_else(|| {
+            ClientError::config(
+                "rollen framgår inte av inloggningen; ange role = \"FARMACEUT\" eller \"APOTEKSPERSONAL\"",
+                "the role is not in the login; set role = \"FARMACEUT\" or \"APOTEKSPERSONAL\"",
+            )
+        })?;
+        let user = self
+            .user
+            .clone()
+            .or_else(|| claims.sub.clone())
+            .or_else(|| claims.name.clone())
+            .ok_or_else(|| {
+                ClientError::config(
+                    "användaren framgår inte av inloggningen; ange user",
+                    "the user is not in the login; set user",
+                )
+            })?;
+        let org = match (&self.org, &claims.gln) {
+            (Some(o), _) => o.clone(),
+            (None, Some(gln)) => {
+                let name = claims.org_name.clone().unwrap_or_default();
+                OrgInfo {
+                    org_namn: name.clone(),
+                    orgenhets_id: gln.clone(),
+                    orgenhets_namn: name,
+                    orgenhets_ort: String::new(),
+                }
+            }
+            (None, None) => {
+                return Err(ClientError::config(
+                    "apoteket (X-Org-Info) framgår inte av inloggningen; ange [org]",
+                    "the pharmacy (X-Org-Info) is not in the login; set [org]",
+                ))
+            }
+        };
+        Ok(UserInfo {
+            user,
+            name: claims.name,
+            role,
+            org,
+        })
+    }
+}

@@ -1,0 +1,476 @@
+//! The fetch plan of one lookup: at most two round trips in sequence.
+//!
+//! 0. `Policy::evaluate` with `PatientFacts::unknown()`: role and confirmations. A refusal sends
+//!    nothing (it is logged as a denial row).
+//! 1. First round trip, in parallel: the Patient lookup by personnummer; for Vårdnadshavare the
+//!    guardian check (RelatedPerson, TA 08); for Ombud the power-of-attorney register when one
+//!    is configured. Then `evaluate` again with the real facts (age, protected, relation, power
+//!    of attorney): a refusal stops here, before any list data is asked for.
+//! 2. Second round trip, in parallel: **only** the resources the flow's request context allows
+//!    (list info, prescriptions, dispenses, data locks), each followed over its pages.
+//! 3. `nll::list::build`, then `nll::masking::mask`.
+//!
+//! Paging adds requests to a resource's own chain only; `round_trips` reports the longest chain
+//! of requests sent one after the other (1 + 1 for an ordinary patient).
+
+use std::time::Instant;
+
+use chrono::{Months, NaiveDate};
+use nll::fhir as F;
+use nll::ids::{IdKind, PersonId};
+use nll::list::{self, ListInput};
+use nll::masking;
+use nll::model::Bundle;
+use nll::policy::{Confirmations, Denial, PatientFacts, Requirement};
+use nll::view::{ListContext, MaskedList, MedicationList};
+use nll::{Flow, Resource};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::access_log::{EntryKind, NewEntry};
+use crate::client::{NllClient, UserInfo};
+use crate::error::ClientError;
+use crate::nll_api::{
+    flow_name, resource_name, role_code, status_error, Call, Read, LOG_POWER_OF_ATTORNEY,
+};
+use crate::transport::query_encode;
+
+/// What the pharmacist asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LookupRequest {
+    /// As entered or scanned (10 or 12 digits, with or without `-`/`+`).
+    pub personnummer: String,
+    pub flow: Flow,
+    /// The patient consents now (Läkemedelsstöd, treatment-reason flows).
+    #[serde(default)]
+    pub consent: bool,
+    /// ID checked: the person at the counter is the patient (Egna uppgifter).
+    #[serde(default)]
+    pub identity_checked: bool,
+    /// Ombud: the agent's personnummer.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// Vårdnadshavare: the guardian's personnummer.
+    #[serde(default)]
+    pub guardian: Option<String>,
+    /// The treatment-reason flows read one prescription: its id.
+    #[serde(default)]
+    pub prescription_id: Option<String>,
+}
+
+impl LookupRequest {
+    pub fn new(personnummer: &str, flow: Flow) -> LookupRequest {
+        LookupRequest {
+            personnummer: personnummer.to_string(),
+            flow,
+            consent: false,
+            identity_checked: false,
+            agent: None,
+            guardian: None,
+            prescription_id: None,
+        }
+    }
+}
+
+/// What the plan produced (unmasked list kept for logged reveals).
+pub(crate) struct Planned {
+    pub list: MedicationList,
+    pub masked: MaskedList,
+    pub context: nll::policy::RequestContext,
+    pub patient_ref: Option<String>,
+    pub round_trips: u32,
+    pub requests: u32,
+    pub elapsed_ms: u64,
+}
+
+fn parse_person(
+    text: &str,
+    today: NaiveDate,
+    whose_sv: &str,
+    whose_en: &str,
+) -> Result<PersonId, ClientError> {
+    PersonId::parse(text, today).map_err(|e| {
+        ClientError::invalid_input(
+            format!("{whose_sv}: {e}"),
+            format!("{whose_en}: {}", e.message_en()),
+        )
+    })
+}
+
+fn system(id: &PersonId) -> &'static str {
+    match id.kind() {
+        IdKind::Personnummer => F::SYSTEM_PERSONNUMMER,
+        IdKind::Samordningsnummer => F::SYSTEM_SAMORDNINGSNUMMER,
+    }
+}
+
+fn log_denial(
+    client: &NllClient,
+    who: &UserInfo,
+    flow: Flow,
+    context_id: Uuid,
+    d: &Denial,
+    patient_ref: Option<String>,
+    protected: Option<bool>,
+) -> Result<(), ClientError> {
+    let rule = client.policy.rule(flow);
+    client.log.append(&NewEntry {
+        kind: EntryKind::Denial,
+        user: who.user.clone(),
+        role: role_code(who.role),
+        flow: flow_name(flow),
+        purpose: client.policy.purpose_code(rule.purpose).to_string(),
+        access: client.policy.access_code(rule.access).to_string(),
+        resource: None,
+        patient_ref,
+        protected,
+        request_id: None,
+        context_id: context_id.hyphenated().to_string(),
+        outcome: format!(
+            "denied: {}",
+            serde_json::to_value(d.rule)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+        http_status: None,
+        nll_code: None,
+        field_key: None,
+    })?;
+    Ok(())
+}
+
+/// Runs the plan for one lookup in the counter session `context_id`.
+pub(crate) async fn run(
+    client: &NllClient,
+    who: &UserInfo,
+    req: &LookupRequest,
+    context_id: Uuid,
+) -> Result<Planned, ClientError> {
+    let started = Instant::now();
+    let today = client.today();
+    let labels = client.policy.protection_labels().to_vec();
+    let patient = parse_person(
+        &req.personnummer,
+        today,
+        "Patientens personnummer",
+        "The patient's number",
+    )?;
+    let confirmations = Confirmations {
+        consent: req.consent,
+        identity_checked: req.identity_checked,
+        agent: req
+            .agent
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|a| parse_person(a, today, "Ombudets personnummer", "The agent's number"))
+            .transpose()?,
+        guardian: req
+            .guardian
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|g| {
+                parse_person(
+                    g,
+                    today,
+                    "Vårdnadshavarens personnummer",
+                    "The guardian's number",
+                )
+            })
+            .transpose()?,
+    };
+
+    // 0. Before any request.
+    let ctx0 =
+        match client
+            .policy
+            .evaluate(who.role, req.flow, &PatientFacts::unknown(), &confirmations)
+        {
+            Ok(c) => c,
+            Err(d) => {
+                log_denial(client, who, req.flow, context_id, &d, None, None)?;
+                return Err(ClientError::policy(&d));
+            }
+        };
+    let rule = client.policy.rule(req.flow);
+    let one_prescription = !rule.resources.contains(&Resource::MedicationDispense)
+        && !rule.resources.contains(&Resource::ListInfo);
+    if one_prescription
+        && req
+            .prescription_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        return Err(ClientError::invalid_input(
+            "Ange vilket recept behandlingsorsaken gäller.",
+            "Give the prescription the treatment reason belongs to.",
+        ));
+    }
+
+    // 1. First round trip.
+    let base = &client.base_url;
+    let call0 = Call {
+        client,
+        who,
+        ctx: &ctx0,
+        context_id,
+        patient_ref: None,
+        protected: None,
+    };
+    let lookup_url = format!(
+        "{base}/Patient?identifier={}",
+        query_encode(&format!("{}|{}", system(&patient), patient.twelve()))
+    );
+    let labels_ref = &labels;
+    let lookup = call0.bundle(resource_name(Resource::Patient), &lookup_url, |b| {
+        match b.patients().next() {
+            Some(p) => (
+                p.id.clone(),
+                Some(masking::detect_protection(p, None, labels_ref).0),
+            ),
+            None => (None, None),
+        }
+    });
+    let guardian_check = async {
+        match (
+            &confirmations.guardian,
+            rule.requires.contains(&Requirement::GuardianRelation),
+        ) {
+            (Some(g), true) => {
+                let url = format!(
+                    "{base}/RelatedPerson?identifier={}&patient.identifier={}",
+                    query_encode(&format!("{}|{}", system(g), g.twelve())),
+                    query_encode(&format!("{}|{}", system(&patient), patient.twelve()))
+                );
+                call0
+                    .bundle(resource_name(Resource::RelatedPerson), &url, |_| {
+                        (None, None)
+                    })
+                    .await
+                    .map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let poa_check = async {
+        match (
+            &confirmations.agent,
+            &client.fullmakt_url,
+            rule.requires.contains(&Requirement::PowerOfAttorneyActive),
+        ) {
+            (Some(a), Some(register), true) => {
+                let url = format!(
+                    "{register}?givare={}&ombud={}",
+                    patient.twelve(),
+                    a.twelve()
+                );
+                call0
+                    .request(LOG_POWER_OF_ATTORNEY, &url, read_power_of_attorney)
+                    .await
+                    .map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let (lookup, guardian, poa) = tokio::join!(lookup, guardian_check, poa_check);
+
+    let found = lookup
+        .as_ref()
+        .ok()
+        .and_then(|(b, _)| b.patients().next().cloned());
+    let mut facts = PatientFacts {
+        age: Some(
+            found
+                .as_ref()
+                .and_then(|p| p.birth_date)
+                .map(|b| nll::ids::age_on(b, today))
+                .unwrap_or_else(|| patient.age_on(today)),
+        ),
+        protected: found
+            .as_ref()
+            .map(|p| masking::detect_protection(p, None, &labels).0),
+        ..PatientFacts::unknown()
+    };
+    if let Ok(Some((b, _))) = &guardian {
+        let child = patient.twelve();
+        let g = confirmations
+            .guardian
+            .as_ref()
+            .map(|g| g.twelve().to_string());
+        facts.guardian_relation = Some(b.related_persons().any(|r| {
+            r.is_active_guardian_on(today)
+                && r.identifier.as_ref().map(|i| i.value.clone()) == g
+                && r.patient_identifier
+                    .as_ref()
+                    .is_none_or(|i| i.value == child)
+        }));
+    }
+    if let Ok(Some((active, _))) = &poa {
+        facts.power_of_attorney_active = Some(*active);
+    }
+    let patient_ref = found.as_ref().and_then(|p| p.id.clone());
+    let ctx = match client
+        .policy
+        .evaluate(who.role, req.flow, &facts, &confirmations)
+    {
+        Ok(c) => c,
+        Err(d) => {
+            log_denial(
+                client,
+                who,
+                req.flow,
+                context_id,
+                &d,
+                patient_ref,
+                facts.protected,
+            )?;
+            return Err(ClientError::policy(&d));
+        }
+    };
+    let (patient_bundle, n_lookup) = lookup?;
+    let n_guardian = guardian?.map(|(_, n)| n).unwrap_or(0);
+    let n_poa = poa?.map(|(_, n)| n).unwrap_or(0);
+    let stage1 = n_lookup.max(n_guardian).max(n_poa);
+    let Some(pref) = patient_ref.clone() else {
+        return Err(ClientError::patient_not_found());
+    };
+    if patient_bundle.patients().count() > 1 {
+        // One patient per personnummer; two would mean the list could be someone else's.
+        return Err(ClientError::malformed());
+    }
+
+    // 2. Second round trip: only what the flow may read.
+    let call = Call {
+        client,
+        who,
+        ctx: &ctx,
+        context_id,
+        patient_ref: Some(&pref),
+        protected: facts.protected,
+    };
+    let subject = query_encode(&format!("Patient/{pref}"));
+    let pid = query_encode(&pref);
+    let count = match client.page_size {
+        0 => String::new(),
+        n => format!("&_count={n}"),
+    };
+    let wants = |r: Resource| ctx.resources.contains(&r);
+    let list_info = async {
+        if !wants(Resource::ListInfo) {
+            return Ok((Vec::new(), 0));
+        }
+        let url = format!(
+            "{base}/Basic?code={}&subject={subject}",
+            F::BASIC_MEDLISTINFO
+        );
+        call.pages(resource_name(Resource::ListInfo), &url).await
+    };
+    let prescriptions = async {
+        if !wants(Resource::MedicationRequest) {
+            return Ok((Vec::new(), 0));
+        }
+        let only = match (&req.prescription_id, one_prescription) {
+            (Some(id), true) => format!("&_id={}", query_encode(id.trim())),
+            _ => String::new(),
+        };
+        let url = format!("{base}/MedicationRequest?patient={pid}{only}{count}");
+        call.pages(resource_name(Resource::MedicationRequest), &url)
+            .await
+    };
+    let dispenses = async {
+        if !wants(Resource::MedicationDispense) {
+            return Ok((Vec::new(), 0));
+        }
+        let url = format!("{base}/MedicationDispense?patient={pid}{count}");
+        call.pages(resource_name(Resource::MedicationDispense), &url)
+            .await
+    };
+    let locks = async {
+        if !wants(Resource::DataLock) {
+            return Ok((Vec::new(), 0));
+        }
+        let url = format!("{base}/Basic?code={}&subject={subject}", F::BASIC_DATALOCK);
+        call.pages(resource_name(Resource::DataLock), &url).await
+    };
+    let ((li, n1), (rx, n2), (disp, n3), (lk, n4)) =
+        tokio::try_join!(list_info, prescriptions, dispenses, locks)?;
+    let stage2 = n1.max(n2).max(n3).max(n4);
+
+    // Defence in depth for the dos flow: the list info says whether this is a dos patient.
+    if let Some(dos) = li
+        .iter()
+        .flat_map(|b: &Bundle| b.list_infos())
+        .find_map(|l| l.dos_patient)
+    {
+        facts.dos_consent = Some(dos);
+        if let Err(d) = client
+            .policy
+            .evaluate(who.role, req.flow, &facts, &confirmations)
+        {
+            log_denial(
+                client,
+                who,
+                req.flow,
+                context_id,
+                &d,
+                Some(pref),
+                facts.protected,
+            )?;
+            return Err(ClientError::policy(&d));
+        }
+    }
+
+    // 3. The list, then the one masking function.
+    let bundles: Vec<&Bundle> = std::iter::once(&patient_bundle)
+        .chain(li.iter())
+        .chain(rx.iter())
+        .chain(disp.iter())
+        .chain(lk.iter())
+        .collect();
+    let input = ListInput::from_bundles(bundles);
+    let lctx = ListContext {
+        flow: ctx.flow,
+        purpose: ctx.purpose,
+        access: ctx.access,
+        as_of: today,
+        window_from: ctx
+            .window_months
+            .and_then(|m| today.checked_sub_months(Months::new(m))),
+    };
+    let list = list::build(input, lctx, &labels);
+    let masked = masking::mask(&list);
+    let requests = n_lookup + n_guardian + n_poa + n1 + n2 + n3 + n4;
+    Ok(Planned {
+        list,
+        masked,
+        context: ctx,
+        patient_ref: Some(pref),
+        round_trips: stage1 + stage2,
+        requests,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The power-of-attorney register's answer: `{"status": "active" | "ended" | "none", …}`.
+fn read_power_of_attorney(a: &crate::transport::Answer) -> Read<bool> {
+    let result = if !a.is_success() {
+        Err(status_error(a))
+    } else {
+        serde_json::from_slice::<serde_json::Value>(&a.body)
+            .ok()
+            .and_then(|v| {
+                v.get("status")
+                    .and_then(|s| s.as_str())
+                    .map(|s| s == "active")
+            })
+            .ok_or_else(ClientError::malformed)
+    };
+    Read {
+        result,
+        patient_ref: None,
+        protected: None,
+    }
+}
