@@ -1,3 +1,19 @@
+const COMMANDS: &[&str] = &[
+    "session_info",
+    "login",
+    "logout",
+    "check_id",
+    "lookup",
+    "reveal",
+    "end_customer",
+    "access_log",
+    "access_log_csv",
+    "get_settings",
+    "save_settings",
+    "store_secret",
+    "keyring_status",
+];
+
 fn main() {
     // The window embeds ui/dist at compile time. `make run` / `make test` build it first; a plain
     // `cargo build` on a fresh clone gets a one-page placeholder instead of a compile error.
@@ -12,5 +28,11 @@ fn main() {
         .expect("write placeholder ui/dist/index.html");
     }
     println!("cargo:rerun-if-changed=../ui/dist");
-    tauri_build::build()
+    // The commands the UI may call: each gets an allow-<command> permission, granted one by one
+    // in capabilities/default.json (an explicit allow-list).
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build");
 }

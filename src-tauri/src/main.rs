@@ -1,9 +1,70 @@
-// Receptdisk desktop shell: translates between the counter UI and the crates. Thin by design.
+// Receptdisk desktop shell: translates between the counter UI and the crates. Thin by design:
+// every rule lives in `nll`, every request in `nll-client`, every PDF in `printout`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod commands;
+mod settings;
+mod state;
+
+use std::sync::{Arc, Mutex};
+
+use tauri::Manager;
+
+use crate::settings::Settings;
+use crate::state::AppState;
+
 fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let paths = app.path();
+            // RECEPTDISK_HOME gives tests and pilots a private folder for settings and the log.
+            let (config_dir, data_dir) = match std::env::var_os("RECEPTDISK_HOME") {
+                Some(home) => (home.clone().into(), std::path::PathBuf::from(home)),
+                None => (paths.app_config_dir()?, paths.app_data_dir()?),
+            };
+            let settings = Settings::load(&config_dir).unwrap_or_else(|e| {
+                // A damaged settings file: say so and fall back to training mode.
+                eprintln!("{e}");
+                Settings::default()
+            });
+            std::fs::create_dir_all(&data_dir)?;
+            let log = Arc::new(nll_client::AccessLog::open(
+                &data_dir.join("access-log.sqlite3"),
+            )?);
+            let training = if settings.live.is_none() {
+                Some(tauri::async_runtime::block_on(nll_sim::start(
+                    nll_sim::SimConfig::default(),
+                ))?)
+            } else {
+                None
+            };
+            app.manage(AppState {
+                config_dir,
+                settings: Mutex::new(settings),
+                log,
+                training,
+                counter: Mutex::new(None),
+                shown: Mutex::new(None),
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session_info,
+            commands::login,
+            commands::logout,
+            commands::check_id,
+            commands::lookup,
+            commands::reveal,
+            commands::end_customer,
+            commands::access_log,
+            commands::access_log_csv,
+            commands::get_settings,
+            commands::save_settings,
+            commands::store_secret,
+            commands::keyring_status,
+        ])
         .run(tauri::generate_context!())
         .expect("Receptdisk could not start");
 }

@@ -1,0 +1,267 @@
+//! The commands the counter UI calls (one `generate_handler!` in main.rs; each is also listed
+//! in build.rs so the capability file can allow exactly these). Errors cross as
+//! `{code, message, requestId}` (`nll_client::ClientError`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nll::ids::IdKind;
+use nll::ids::PersonId;
+use nll::policy::FlowInfo;
+use nll::Role;
+use nll_client::{
+    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, Revealed, UserInfo,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::settings::Settings;
+use crate::state::{lock, AppState};
+
+type Res<T> = Result<T, ClientError>;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrainingUser {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub pharmacy: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionInfo {
+    /// Training mode: the built-in test server with synthetic patients.
+    pub training: bool,
+    pub version: String,
+    pub user: Option<UserInfo>,
+    /// The flows the logged-in user's role may use (empty before login).
+    pub flows: Vec<FlowInfo>,
+    pub training_users: Vec<TrainingUser>,
+    pub settings: Settings,
+}
+
+#[tauri::command]
+pub async fn session_info(state: State<'_, AppState>) -> Res<SessionInfo> {
+    let counter = lock(&state.counter).clone();
+    let user = match counter {
+        Some(c) => Some(c.client().user_info().await?),
+        None => None,
+    };
+    let flows = match (&user, lock(&state.counter).clone()) {
+        (Some(u), Some(c)) => c.client().policy().flow_infos(u.role),
+        _ => Vec::new(),
+    };
+    let training_users = if state.training.is_some() {
+        nll_sim::TEST_USERS
+            .iter()
+            .map(|u| TrainingUser {
+                login: u.login.into(),
+                name: u.name.into(),
+                role: u.role,
+                pharmacy: u.pharmacy_name().into(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(SessionInfo {
+        training: state.training.is_some(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        user,
+        flows,
+        training_users,
+        settings: lock(&state.settings).clone(),
+    })
+}
+
+/// Training: log in as a test user through the test server's token exchange. Live: get a
+/// token from the configured source (exchange or token command).
+#[tauri::command]
+pub async fn login(state: State<'_, AppState>, login: Option<String>) -> Res<SessionInfo> {
+    let counter = state.login(login.as_deref())?;
+    if let Err(e) = counter.client().user_info().await {
+        state.logout();
+        return Err(e);
+    }
+    session_info(state).await
+}
+
+#[tauri::command]
+pub fn logout(state: State<'_, AppState>) {
+    state.logout();
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IdCheck {
+    pub ok: bool,
+    pub kind: Option<IdKind>,
+    pub twelve: Option<String>,
+    pub display: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub age: Option<u32>,
+    /// Why it is not valid, in Swedish and English.
+    pub error_sv: Option<String>,
+    pub error_en: Option<String>,
+}
+
+/// Validation as the pharmacist types or scans (the same parser the lookup uses).
+#[tauri::command]
+pub fn check_id(state: State<'_, AppState>, text: String) -> IdCheck {
+    let today = match &state.training {
+        Some(sim) => sim.catalogue().today(),
+        None => chrono::Local::now().date_naive(),
+    };
+    match PersonId::parse(&text, today) {
+        Ok(id) => IdCheck {
+            ok: true,
+            kind: Some(id.kind()),
+            twelve: Some(id.twelve().into()),
+            display: Some(id.display(today)),
+            birth_date: Some(id.birth_date()),
+            age: Some(id.age_on(today)),
+            error_sv: None,
+            error_en: None,
+        },
+        Err(e) => IdCheck {
+            ok: false,
+            kind: None,
+            twelve: None,
+            display: None,
+            birth_date: None,
+            age: None,
+            error_sv: Some(e.to_string()),
+            error_en: Some(e.message_en()),
+        },
+    }
+}
+
+/// Runs the fetch plan for one customer. A newer lookup cancels this one; a stale result is
+/// never returned (the counter drops it).
+#[tauri::command]
+pub async fn lookup(state: State<'_, AppState>, request: LookupRequest) -> Res<LookupResult> {
+    let counter = state.counter()?;
+    *lock(&state.shown) = None;
+    let result = counter.lookup(request).await?;
+    *lock(&state.shown) = Some(result.clone());
+    Ok(result)
+}
+
+/// Gives back one masked value for this errand, and logs that it was revealed.
+#[tauri::command]
+pub fn reveal(state: State<'_, AppState>, lookup_seq: u64, key: String) -> Res<Revealed> {
+    state.counter()?.reveal(lookup_seq, &key)
+}
+
+/// "Avsluta kund" (Esc) and the idle timeout: every patient detail leaves memory.
+#[tauri::command]
+pub fn end_customer(state: State<'_, AppState>) {
+    if let Ok(c) = state.counter() {
+        c.end_customer();
+    }
+    *lock(&state.shown) = None;
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct AccessLogQuery {
+    /// Rows from this date (local time), inclusive.
+    pub since: Option<NaiveDate>,
+    pub protected_only: bool,
+    pub reveals_only: bool,
+}
+
+impl AccessLogQuery {
+    fn filter(&self) -> LogFilter {
+        LogFilter {
+            since: self.since.and_then(|d| {
+                d.and_hms_opt(0, 0, 0)
+                    .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+                    .map(DateTime::<Utc>::from)
+            }),
+            protected_only: self.protected_only,
+            reveals_only: self.reveals_only,
+            context_id: None,
+        }
+    }
+}
+
+/// The access log for the pharmacy's access review (åtkomstkontroll).
+#[tauri::command]
+pub fn access_log(state: State<'_, AppState>, query: AccessLogQuery) -> Res<Vec<LogEntry>> {
+    state.log.query(&query.filter())
+}
+
+/// The same rows as CSV; the UI saves it where the user picks.
+#[tauri::command]
+pub fn access_log_csv(state: State<'_, AppState>, query: AccessLogQuery) -> Res<String> {
+    Ok(nll_client::to_csv(&state.log.query(&query.filter())?))
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    lock(&state.settings).clone()
+}
+
+/// Saves settings (no secrets in them). Mode changes take effect at the next start.
+#[tauri::command]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<(), String> {
+    settings.save(&state.config_dir)?;
+    *lock(&state.settings) = settings;
+    Ok(())
+}
+
+/// Stores a secret (certificate password, client secret) in the OS keyring.
+#[tauri::command]
+pub fn store_secret(account: String, value: String) -> Res<()> {
+    let allowed = [
+        crate::settings::CERT_PASSWORD_ACCOUNT,
+        crate::settings::CLIENT_SECRET_ACCOUNT,
+    ];
+    if !allowed.contains(&account.as_str()) {
+        return Err(ClientError::invalid_input(
+            "Okänd nyckel för nyckelringen.",
+            "Unknown keyring account.",
+        ));
+    }
+    nll_client::KeyringStore.set(&account, &value)
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyringStatus {
+    pub ok: bool,
+    /// What is wrong and how to fix it, in Swedish.
+    pub message: Option<String>,
+}
+
+/// Can secrets be stored? Writes, reads and removes a probe entry.
+#[tauri::command]
+pub fn keyring_status() -> KeyringStatus {
+    let probe = "receptdisk-probe";
+    let store = nll_client::KeyringStore;
+    let check = store
+        .set(probe, "ok")
+        .and_then(|_| nll_client::SecretStore::get(&store, probe))
+        .and_then(|s| store.delete(probe).map(|_| s));
+    match check {
+        Ok(s) if s.expose() == "ok" => KeyringStatus { ok: true, message: None },
+        Ok(_) => KeyringStatus {
+            ok: false,
+            message: Some("Nyckelringen gav tillbaka fel värde.".into()),
+        },
+        Err(e) => KeyringStatus {
+            ok: false,
+            message: Some(format!(
+                "{} Linux: installera och lås upp gnome-keyring (Secret Service); Windows och macOS har nyckelringen inbyggd.",
+                e.message
+            )),
+        },
+    }
+}
