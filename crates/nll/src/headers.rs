@@ -179,7 +179,7 @@ mod tests {
     fn org() -> OrgInfo {
         OrgInfo {
             org_namn: "Apoteksbolaget Syd AB".into(),
-            orgenhets_id: "7350012345016".into(),
+            orgenhets_id: "7350012345013".into(),
             orgenhets_namn: "Apoteket Kronan".into(),
             orgenhets_ort: "Malmö".into(),
         }
@@ -198,7 +198,7 @@ mod tests {
     fn org_info_is_compact_ascii_json_in_handbook_order() {
         assert_eq!(
             org_info_ascii_json(&org()),
-            r#"{"orgNamn":"Apoteksbolaget Syd AB","orgenhetsId":"7350012345016","orgenhetsIdTyp":"GLN","orgenhetsNamn":"Apoteket Kronan","orgenhetsOrt":"Malm\u00f6"}"#
+            r#"{"orgNamn":"Apoteksbolaget Syd AB","orgenhetsId":"7350012345013","orgenhetsIdTyp":"GLN","orgenhetsNamn":"Apoteket Kronan","orgenhetsOrt":"Malm\u00f6"}"#
         );
     }
 
@@ -206,7 +206,7 @@ mod tests {
     fn org_info_escapes_every_non_ascii_character() {
         let o = OrgInfo {
             org_namn: "Åhléns \"Hälsa\" \\ Öst".into(),
-            orgenhets_id: "7350012345016".into(),
+            orgenhets_id: "7350012345013".into(),
             orgenhets_namn: "Apotek 😀\u{7f}".into(),
             orgenhets_ort: "Umeå\nNorr".into(),
         };
@@ -235,7 +235,7 @@ mod tests {
         let json = String::from_utf8(raw).unwrap();
         assert_eq!(
             json,
-            r#"{"orgNamn":"Apoteksbolaget Syd AB","orgenhetsId":"7350012345016","orgenhetsIdTyp":"GLN","orgenhetsNamn":"Apoteket Kronan","orgenhetsOrt":"Malmö"}"#
+            r#"{"orgNamn":"Apoteksbolaget Syd AB","orgenhetsId":"7350012345013","orgenhetsIdTyp":"GLN","orgenhetsNamn":"Apoteket Kronan","orgenhetsOrt":"Malmö"}"#
         );
         assert!(v
             .bytes()
