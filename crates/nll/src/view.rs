@@ -108,6 +108,7 @@ pub struct PatientView {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ListInfoView {
+    #[ts(type = "number | null")]
     pub version: Option<i64>,
     pub controlled_drugs: bool,
     pub privacy_lock: bool,
