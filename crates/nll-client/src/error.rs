@@ -530,7 +530,6 @@ pub fn source_chain(err: &(dyn StdError + 'static)) -> Vec<String> {
 }
 
 pub fn classify_transport(err: &reqwest::Error) -> TransportFault {
-    use rustls::AlertDescription as A;
     if err.is_timeout() {
         return TransportFault::Timeout;
     }
@@ -538,32 +537,28 @@ pub fn classify_transport(err: &reqwest::Error) -> TransportFault {
     let mut text = String::new();
     while let Some(e) = cur {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return match tls {
-                rustls::Error::AlertReceived(
-                    A::CertificateRequired
-                    | A::BadCertificate
-                    | A::CertificateExpired
-                    | A::CertificateRevoked
-                    | A::CertificateUnknown
-                    | A::UnsupportedCertificate
-                    | A::UnknownCA
-                    | A::AccessDenied,
-                ) => TransportFault::CertRejected,
-                rustls::Error::InvalidCertificate(_) => TransportFault::ServerCertificate,
-                _ => TransportFault::Tls,
-            };
+            return classify_rustls(tls);
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return TransportFault::Timeout;
+            }
+            // `io::Error::source()` skips the wrapped error itself: look at it here.
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return classify_rustls(tls);
             }
         }
         text.push_str(&e.to_string().to_ascii_lowercase());
         text.push('\n');
         cur = e.source();
     }
+    // An answer that broke off (e.g. "peer closed connection without sending TLS
+    // close_notify" mid-body) is a broken answer, not a TLS set-up problem.
+    if err.is_body() || err.is_decode() {
+        return TransportFault::Body;
+    }
     // The same alerts when only the text survives the wrapping.
-    const CERT_ALERTS: [&str; 7] = [
+    const CERT_ALERTS: [&str; 8] = [
         "certificaterequired",
         "badcertificate",
         "certificateexpired",
@@ -571,6 +566,7 @@ pub fn classify_transport(err: &reqwest::Error) -> TransportFault {
         "certificateunknown",
         "unknownca",
         "accessdenied",
+        "decrypterror",
     ];
     if CERT_ALERTS.iter().any(|a| text.contains(a)) {
         return TransportFault::CertRejected;
@@ -581,16 +577,35 @@ pub fn classify_transport(err: &reqwest::Error) -> TransportFault {
     if text.contains("connection was not ready") {
         return TransportFault::PossiblyCertRejected;
     }
-    if text.contains("tls") || text.contains("handshake") {
+    if text.contains("tls") || text.contains("handshake") || text.contains("fatal alert") {
         return TransportFault::Tls;
     }
     if err.is_connect() {
         return TransportFault::Connect;
     }
-    if err.is_body() || err.is_decode() {
-        return TransportFault::Body;
-    }
     TransportFault::Other
+}
+
+fn classify_rustls(tls: &rustls::Error) -> TransportFault {
+    use rustls::AlertDescription as A;
+    match tls {
+        // Alerts a server sends about the client's certificate. DecryptError: rustls answers a
+        // client certificate from an unknown CA with it in practice (seen against the test
+        // server), as it does a bad CertificateVerify signature.
+        rustls::Error::AlertReceived(
+            A::CertificateRequired
+            | A::BadCertificate
+            | A::CertificateExpired
+            | A::CertificateRevoked
+            | A::CertificateUnknown
+            | A::UnsupportedCertificate
+            | A::UnknownCA
+            | A::AccessDenied
+            | A::DecryptError,
+        ) => TransportFault::CertRejected,
+        rustls::Error::InvalidCertificate(_) => TransportFault::ServerCertificate,
+        _ => TransportFault::Tls,
+    }
 }
 
 fn trim_end_period(s: &str) -> &str {

@@ -1,0 +1,227 @@
+//! Every refusal: by the client's policy before any request, by the policy after the Patient
+//! lookup (nothing more is asked for), and by NLL itself — each with its sentence, its exit-code
+//! class and its row in the access log.
+
+use acceptance::{assert_clean_error, start, Env};
+use nll::policy::DenialRule;
+use nll::Flow;
+use nll_client::{ClientError, Counter, EntryKind, ErrorCode, LookupRequest};
+
+fn denial_rows(env: &Env) -> Vec<nll_client::LogEntry> {
+    env.log_rows()
+        .into_iter()
+        .filter(|r| r.kind == EntryKind::Denial)
+        .collect()
+}
+
+fn assert_policy(env: &Env, e: &ClientError, rule: DenialRule) {
+    assert_eq!(e.code, ErrorCode::PolicyDenied, "{e:?}");
+    assert_eq!(e.denial_rule, Some(rule), "{e:?}");
+    assert_eq!(e.exit_code(), 1);
+    assert!(e.message.ends_with('.'), "{}", e.message);
+    let rule_name = serde_json::to_value(rule).unwrap();
+    let rows = denial_rows(env);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0].outcome,
+        format!("denied: {}", rule_name.as_str().unwrap())
+    );
+    assert_eq!(rows[0].request_id, None);
+    assert_clean_error(env, e);
+    env.check_log();
+}
+
+/// Refused before anything is sent.
+async fn before_any_request(env: &Env, counter: &Counter, req: LookupRequest, rule: DenialRule) {
+    let e = counter.lookup(req).await.unwrap_err();
+    assert!(env.nll_requests().is_empty(), "nothing may be sent");
+    assert_policy(env, &e, rule);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apotekspersonal_is_refused_lakemedelsstod_before_any_request() {
+    let env = start().await;
+    let counter = env.counter("apotekspersonal");
+    let mut req = LookupRequest::new(&env.pnr("vuxen"), Flow::Lakemedelsstod);
+    req.consent = true;
+    before_any_request(&env, &counter, req, DenialRule::WrongRole).await;
+    assert_eq!(denial_rows(&env)[0].role, "APOTEKSPERSONAL");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_confirmations_are_refused_before_any_request() {
+    let cases = [
+        (Flow::Lakemedelsstod, DenialRule::ConsentMissing),
+        (Flow::EgnaUppgifter, DenialRule::IdentityNotChecked),
+        (Flow::Ombud, DenialRule::AgentMissing),
+        (Flow::Vardnadshavare, DenialRule::GuardianMissing),
+        (
+            Flow::ExpedieringBehandlingsorsak,
+            DenialRule::ConsentMissing,
+        ),
+    ];
+    for (flow, rule) in cases {
+        let env = start().await;
+        let counter = env.counter("farmaceut");
+        before_any_request(
+            &env,
+            &counter,
+            LookupRequest::new(&env.pnr("vuxen"), flow),
+            rule,
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ended_power_of_attorney_stops_after_the_first_round_trip() {
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    let mut req = LookupRequest::new(&env.pnr("fullmakt-upphord"), Flow::Ombud);
+    req.agent = Some(env.related("Eva Olsson"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_policy(&env, &e, DenialRule::NoPowerOfAttorney);
+    assert!(
+        env.nll_requests()
+            .iter()
+            .all(|q| q.header("x-patientref").is_none()),
+        "no list data asked for"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardian_rules_after_the_first_round_trip() {
+    // A 15-year-old: too old for the guardian flow (age from the patient's birth date).
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    let mut req = LookupRequest::new(&env.pnr("ungdom-15"), Flow::Vardnadshavare);
+    req.guardian = Some(env.related("Peter Lindgren"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_policy(&env, &e, DenialRule::GuardianOfChild13OrOlder);
+    assert!(e.message.contains("15 år"), "{}", e.message);
+
+    // Someone who is not the child's guardian.
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    let mut req = LookupRequest::new(&env.pnr("barn-9"), Flow::Vardnadshavare);
+    req.guardian = Some(env.related("Peter Lindgren"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_policy(&env, &e, DenialRule::NoGuardianRelation);
+
+    // A protected child: EHM removed the relation.
+    let env = start().await;
+    let counter = env.counter("apotekspersonal");
+    let mut req = LookupRequest::new(&env.pnr("skyddat-barn-9"), Flow::Vardnadshavare);
+    req.guardian = Some(env.related("Lena Holm"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_policy(&env, &e, DenialRule::NoGuardianRelation);
+    assert!(env
+        .nll_requests()
+        .iter()
+        .all(|q| q.header("x-patientref").is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_treatment_reason_is_refused_for_an_adult() {
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    let mut req = LookupRequest::new(&env.pnr("vuxen"), Flow::ExpedieringBarnBehandlingsorsak);
+    req.prescription_id = Some("any".into());
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_policy(&env, &e, DenialRule::PatientTooOld);
+}
+
+/// NLL's own refusal when the client has no register to ask: the OperationOutcome's code and
+/// text reach the pharmacist, with the request id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nll_refuses_an_agent_of_a_protected_patient() {
+    let env = start().await;
+    let mut cfg = env.config("farmaceut");
+    cfg.fullmakt_url = None;
+    let counter = env.counter_with(&cfg);
+    let mut req = LookupRequest::new(&env.pnr("skyddad-folkbokforing"), Flow::Ombud);
+    req.agent = Some(env.related("Per Sjögren"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NllRefused, "{e:?}");
+    assert_eq!(e.nll_code.as_deref(), Some("2-25-155"));
+    assert_eq!(e.http_status, Some(422));
+    assert_eq!(e.exit_code(), 1);
+    assert!(
+        e.message
+            .starts_with("Nationella läkemedelslistan nekade åtkomst: "),
+        "{}",
+        e.message
+    );
+    let reqs = env.nll_requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(e.request_id.as_deref(), reqs[0].header("x-request-id"));
+    let rows = env.log_rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].outcome, "http 422");
+    assert_eq!(rows[0].nll_code.as_deref(), Some("2-25-155"));
+    assert_clean_error(&env, &e);
+    env.check_log();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nll_refuses_dos_access_without_a_dos_consent() {
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    let e = counter
+        .lookup(LookupRequest::new(
+            &env.pnr("vuxen"),
+            Flow::LakemedelsstodDos,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NllRefused, "{e:?}");
+    assert_eq!(e.nll_code.as_deref(), Some("2-25-154"));
+    assert_clean_error(&env, &e);
+    env.check_log();
+}
+
+/// A configuration claiming a role the token does not have: NLL answers 403.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nll_forbids_a_flow_the_tokens_role_may_not_use() {
+    let env = start().await;
+    let mut cfg = env.config("apotekspersonal");
+    cfg.role = Some(nll::Role::Farmaceut);
+    let counter = env.counter_with(&cfg);
+    let mut req = LookupRequest::new(&env.pnr("vuxen"), Flow::Lakemedelsstod);
+    req.consent = true;
+    let e = counter.lookup(req).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{e:?}");
+    assert_eq!(e.http_status, Some(403));
+    assert_eq!(e.nll_code.as_deref(), Some("2-25-131"));
+    assert!(e
+        .message
+        .contains("välj ett ärende som din roll får använda"));
+    assert_eq!(e.exit_code(), 1);
+    assert_clean_error(&env, &e);
+    env.check_log();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_invalid_personnummer() {
+    let env = start().await;
+    let counter = env.counter("farmaceut");
+    // Valid check digit, not in the catalogue.
+    let e = counter
+        .lookup(LookupRequest::new("19121212-1212", Flow::Expediering))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PatientNotFound);
+    assert_eq!(e.exit_code(), 1);
+    assert_eq!(env.log_rows()[0].outcome, "ok");
+    assert_eq!(env.log_rows()[0].patient_ref, None);
+    env.check_log();
+    // A wrong check digit never leaves the computer.
+    env.sim.clear_requests();
+    let e = counter
+        .lookup(LookupRequest::new("19121212-1213", Flow::Expediering))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(e.exit_code(), 2);
+    assert!(env.nll_requests().is_empty());
+}
