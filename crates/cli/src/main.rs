@@ -8,8 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod check_id;
+mod fetch;
 mod flows;
+mod log;
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +31,12 @@ enum Command {
     CheckId(check_id::Args),
     /// List the counter flows open to a role, with their purpose and access codes.
     Flows(flows::Args),
+    /// Look a patient up in NLL for a counter flow: banner, notices, the list (masked when protected).
+    Fetch(fetch::Args),
+    /// The local access log for the access review (åtkomstkontroll).
+    Log(log::Args),
+    /// Measure the fetch plan against the test server with added latency.
+    BenchFetch(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +44,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::CheckId(args) => check_id::run(args),
         Command::Flows(args) => flows::run(args),
+        Command::Fetch(args) => fetch::run(args),
+        Command::Log(args) => log::run(args),
+        Command::BenchFetch(args) => bench::run(args),
     };
     match result {
         Ok(code) => code,

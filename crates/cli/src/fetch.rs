@@ -1,0 +1,527 @@
+//! `nllc fetch`: one counter lookup — the policy, the fetch plan, the list, masked when the
+//! patient is protected — against NLL (`--config`), a given endpoint (`--base-url --token`) or
+//! the test server started in-process (`--sim`). Every request is written to the access log.
+//!
+//! Exit codes: 0 the list was fetched; 1 refused (the access policy or NLL) or no such patient;
+//! 2 usage or configuration; 3 network or server failure.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use nll::view::{
+    DispenseChannel, Guarded, MedicationList, PrescriberView, RxEnd, RxGroup, TreatmentReason,
+};
+use nll::Flow;
+use nll_client::config::{CertConfig, OrgConfig, TokenConfig};
+use nll_client::{
+    AccessLog, ClientConfig, ClientError, Counter, LookupRequest, LookupResult, MemorySecrets,
+    NllClient,
+};
+
+/// A flow by its kebab-case name (`expediering`, `lakemedelsstod`, `ombud`, …).
+pub fn parse_flow(s: &str) -> Result<Flow, String> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).map_err(|_| {
+        "expediering, lakemedelsstod, lakemedelsstod-dos, ombud, egna-uppgifter, vardnadshavare, \
+         expediering-behandlingsorsak, expediering-sparrad-behandlingsorsak, \
+         expediering-barn-behandlingsorsak"
+            .to_string()
+    })
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Target {
+    /// Client configuration file (TOML; see the README, section "The NLL client").
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["base_url", "sim"])]
+    pub config: Option<PathBuf>,
+    /// NLL's FHIR base URL (https, or http to this computer), with --token.
+    #[arg(long, value_name = "URL", requires = "token", conflicts_with = "sim")]
+    pub base_url: Option<String>,
+    /// A static access token (test environments).
+    #[arg(long, value_name = "TOKEN", requires = "base_url")]
+    pub token: Option<String>,
+    /// Start the NLL test server in-process (mutual TLS, fresh test certificates) and use it.
+    #[arg(long)]
+    pub sim: bool,
+    /// With --sim: the test user to log in as (farmaceut, apotekspersonal, farmaceut-goteborg).
+    #[arg(long, value_name = "LOGIN", default_value = "farmaceut")]
+    pub login: String,
+    /// The access log file (default: from the configuration, else the app data folder; with
+    /// --sim a separate training log there).
+    #[arg(long, value_name = "FILE")]
+    pub access_log: Option<PathBuf>,
+    /// The date lists are built for (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The patient's personnummer or samordningsnummer (10 or 12 digits).
+    #[arg(long)]
+    pub personnummer: String,
+    /// The counter flow.
+    #[arg(long, value_parser = parse_flow)]
+    pub flow: Flow,
+    /// The patient consents now (Läkemedelsstöd, treatment reason).
+    #[arg(long)]
+    pub consent: bool,
+    /// ID checked: the person at the counter is the patient (Egna uppgifter).
+    #[arg(long)]
+    pub identity_checked: bool,
+    /// Ombud: the agent's personnummer.
+    #[arg(long, value_name = "PNR")]
+    pub agent: Option<String>,
+    /// Vårdnadshavare: the guardian's personnummer.
+    #[arg(long, value_name = "PNR")]
+    pub guardian: Option<String>,
+    /// Treatment-reason flows: the prescription's id.
+    #[arg(long, value_name = "ID")]
+    pub prescription_id: Option<String>,
+    /// Print the result (or the error) as JSON, as the app's UI gets it.
+    #[arg(long)]
+    pub json: bool,
+    /// Print every prescription and dispense (default: the first 30 dispenses).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// The training log: kept apart so synthetic lookups never enter the pharmacy's access review.
+pub fn training_log_path() -> Option<PathBuf> {
+    AccessLog::default_path().map(|p| p.with_file_name("access-log-training.sqlite"))
+}
+
+/// A running endpoint and the client configured for it. Holds the in-process test server
+/// (and its certificate folder) alive while the client is in use.
+pub struct Endpoint {
+    pub config: ClientConfig,
+    pub secrets: MemorySecrets,
+    pub sim: Option<nll_sim::SimHandle>,
+    pki_dir: Option<PathBuf>,
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        if let Some(d) = &self.pki_dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+impl Endpoint {
+    pub fn client(&self, log: Arc<AccessLog>) -> Result<Arc<NllClient>, ClientError> {
+        match self.sim {
+            Some(_) => NllClient::new(&self.config, &self.secrets, log).map(Arc::new),
+            None => NllClient::new(&self.config, &nll_client::KeyringStore, log).map(Arc::new),
+        }
+    }
+}
+
+/// The in-process test server with mutual TLS and a fresh PKI, and a client configuration that
+/// logs in through its token exchange as `login`.
+pub async fn start_sim(
+    login: &str,
+    date: Option<NaiveDate>,
+    latency: std::time::Duration,
+) -> anyhow::Result<Endpoint> {
+    anyhow::ensure!(
+        nll_sim::auth::user(login).is_some(),
+        "okänd testanvändare {login}: farmaceut, apotekspersonal eller farmaceut-goteborg"
+    );
+    let dir = std::env::temp_dir().join(format!("nllc-sim-{}", uuid::Uuid::new_v4()));
+    let pki = nll_sim::pki::TestPki::generate()?;
+    let files = pki.write_to_dir(&dir, &["nllc kassa"])?;
+    let today = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let sim = nll_sim::start(nll_sim::SimConfig {
+        today: Some(today),
+        tls: Some(nll_sim::TlsConfig::from_pki(&pki)),
+        latency,
+        prewarm: true,
+        ..nll_sim::SimConfig::default()
+    })
+    .await
+    .context("testservern kunde inte startas")?;
+    let user = nll_sim::auth::user(login).expect("checked above");
+    let mut cfg = ClientConfig::with_static_token(&sim.fhir_base(), "unused");
+    cfg.fullmakt_url = Some(format!("{}/fullmakt", sim.base_url()));
+    cfg.extra_ca_pem = Some(files.ca.clone());
+    cfg.client_certificate = Some(CertConfig {
+        pkcs12: Some(files.clients[0].pkcs12.clone()),
+        ..CertConfig::default()
+    });
+    cfg.proxy.disabled = true;
+    cfg.today = Some(today);
+    cfg.org = Some(OrgConfig {
+        org_namn: "Apotek Kronan AB".into(),
+        orgenhets_id: user.pharmacy_gln(),
+        orgenhets_namn: user.pharmacy_name().into(),
+        orgenhets_ort: String::new(),
+        encoding: Default::default(),
+    });
+    cfg.token = TokenConfig::Oauth2Exchange {
+        token_url: sim.token_url(),
+        client_id: Some("nllc".into()),
+        client_id_keyring: None,
+        client_secret_keyring: None,
+        subject_token: Some(login.into()),
+        subject_token_command: None,
+        subject_token_type: nll_client::config::SUBJECT_TOKEN_TYPE_SAML2.into(),
+        refresh_margin_s: 60,
+        scope: None,
+    };
+    let secrets = MemorySecrets::new()
+        .with("oauth2-client-secret", "nllc-training")
+        .with("pkcs12-password", nll_sim::pki::PKCS12_PASSWORD);
+    Ok(Endpoint {
+        config: cfg,
+        secrets,
+        sim: Some(sim),
+        pki_dir: Some(dir),
+    })
+}
+
+/// The endpoint the target options name. Configuration errors come back as `ClientError`s.
+pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError>> {
+    if t.sim {
+        return Ok(Ok(
+            start_sim(&t.login, t.date, std::time::Duration::ZERO).await?
+        ));
+    }
+    let mut config = match (&t.config, &t.base_url, &t.token) {
+        (Some(path), _, _) => match ClientConfig::load(path) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        },
+        (None, Some(url), Some(token)) => {
+            let c = ClientConfig::with_static_token(url, token);
+            if let Err(e) = c.validate() {
+                return Ok(Err(e));
+            }
+            c
+        }
+        _ => anyhow::bail!("ange --config FILE, --base-url URL --token TOKEN eller --sim"),
+    };
+    if t.date.is_some() {
+        config.today = t.date;
+    }
+    Ok(Ok(Endpoint {
+        config,
+        secrets: MemorySecrets::new(),
+        sim: None,
+        pki_dir: None,
+    }))
+}
+
+/// The access log the target writes to.
+pub fn open_log(t: &Target, config: &ClientConfig) -> Result<AccessLog, ClientError> {
+    let path = match (&t.access_log, t.sim, &config.access_log) {
+        (Some(p), _, _) => p.clone(),
+        (None, true, _) => training_log_path().ok_or_else(ClientError::access_log)?,
+        (None, false, Some(p)) => p.clone(),
+        (None, false, None) => AccessLog::default_path().ok_or_else(ClientError::access_log)?,
+    };
+    AccessLog::open(&path)
+}
+
+/// Prints a client error: one sentence, then the references support asks for.
+pub fn report_error(e: &ClientError, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::to_string_pretty(e).unwrap_or_default());
+    } else {
+        eprintln!("nllc: {}", e.message);
+        if let Some(c) = &e.nll_code {
+            eprintln!("  NLL-felkod: {c}");
+        }
+        if let Some(r) = &e.request_id {
+            eprintln!("  Referens (X-Request-ID): {r}");
+        }
+        eprintln!(
+            "  Felkod: {}",
+            serde_json::to_value(e.code)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("")
+        );
+    }
+    ExitCode::from(e.exit_code() as u8)
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(fetch(args))
+}
+
+async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
+    let ep = match endpoint(&args.target).await? {
+        Ok(ep) => ep,
+        Err(e) => return Ok(report_error(&e, args.json)),
+    };
+    let log = match open_log(&args.target, &ep.config) {
+        Ok(l) => Arc::new(l),
+        Err(e) => return Ok(report_error(&e, args.json)),
+    };
+    let client = match ep.client(log) {
+        Ok(c) => c,
+        Err(e) => return Ok(report_error(&e, args.json)),
+    };
+    let counter = Counter::new(client);
+    counter.new_customer();
+    let req = LookupRequest {
+        personnummer: args.personnummer.clone(),
+        flow: args.flow,
+        consent: args.consent,
+        identity_checked: args.identity_checked,
+        agent: args.agent.clone(),
+        guardian: args.guardian.clone(),
+        prescription_id: args.prescription_id.clone(),
+    };
+    if ep.sim.is_some() {
+        eprintln!("ÖVNINGSLÄGE – testdata från den inbyggda testservern");
+    }
+    let result = counter.lookup(req).await;
+    counter.end_customer();
+    match result {
+        Ok(r) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_result(&r, args.all);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(report_error(&e, args.json)),
+    }
+}
+
+fn g(v: &Guarded) -> String {
+    match v {
+        Guarded::Clear { value } => value.clone(),
+        Guarded::Masked { .. } => "[dold – skyddade personuppgifter]".into(),
+    }
+}
+
+fn og(v: &Option<Guarded>) -> Option<String> {
+    v.as_ref().map(g).filter(|s| !s.is_empty())
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "–".into())
+}
+
+fn prescriber(p: &PrescriberView) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = og(&p.name) {
+        parts.push(n);
+    }
+    if let Some(x) = &p.profession {
+        parts.push(format!("({x})"));
+    }
+    if let Some(w) = og(&p.workplace_name) {
+        parts.push(format!("– {w}"));
+    }
+    parts.join(" ")
+}
+
+fn print_result(r: &LookupResult, all: bool) {
+    let mut o = String::new();
+    // Written at once; a closed pipe (`| head`) ends the output quietly.
+    macro_rules! p {
+        ($($t:tt)*) => {{
+            let _ = writeln!(o, $($t)*);
+        }};
+    }
+    let list: &MedicationList = &r.list.list;
+    let p = &list.patient;
+    p!(
+        "Patient:   {}  {}{}{}",
+        g(&p.name),
+        p.personnummer_display
+            .as_deref()
+            .unwrap_or("(inget personnummer)"),
+        p.age.map(|a| format!("  {a} år")).unwrap_or_default(),
+        if p.deceased { "  AVLIDEN" } else { "" }
+    );
+    if r.list.masked {
+        p!(
+            "           SKYDDADE PERSONUPPGIFTER – uppgifter som kan avslöja var personen bor är dolda ({} fält)",
+            r.list.record.len()
+        );
+    }
+    if let Some(a) = og(&p.address) {
+        p!("Adress:    {a}");
+    }
+    p!(
+        "Ärende:    {} ({} / {})",
+        r.context.flow_label(),
+        r.context.purpose_code,
+        r.context.access_code
+    );
+    p!(
+        "Användare: {} ({}), {}",
+        r.user.name.as_deref().unwrap_or(&r.user.user),
+        nll::policy::role_label_sv(r.context.role),
+        r.user.org.orgenhets_namn
+    );
+    p!(
+        "Hämtat:    {} anrop, {} i följd, {} ms (session {})",
+        r.requests,
+        r.round_trips,
+        r.elapsed_ms,
+        r.session_id
+    );
+    if list.info.dos_patient || list.info.controlled_drugs || list.info.privacy_lock {
+        let mut flags = Vec::new();
+        if list.info.dos_patient {
+            flags.push("dospatient");
+        }
+        if list.info.controlled_drugs {
+            flags.push("narkotikaklassade läkemedel");
+        }
+        if list.info.privacy_lock {
+            flags.push("integritetsspärr");
+        }
+        p!("Lista:     {}", flags.join(", "));
+    }
+    if !list.notices.is_empty() {
+        p!("\nObservera:");
+        for n in &list.notices {
+            p!("  • {}", n.sv);
+        }
+    }
+    for (group, title) in [
+        (RxGroup::Current, "Aktuella recept"),
+        (RxGroup::Future, "Kommande recept"),
+        (RxGroup::Past, "Avslutade recept"),
+    ] {
+        let rows: Vec<_> = list
+            .prescriptions
+            .iter()
+            .filter(|x| x.group == group)
+            .collect();
+        if rows.is_empty() && group != RxGroup::Current {
+            continue;
+        }
+        p!("\n{title} ({})", rows.len());
+        if rows.is_empty() {
+            p!("  Det finns inga aktuella recept.");
+        }
+        let shown = if all { rows.len() } else { rows.len().min(30) };
+        for rx in &rows[..shown] {
+            let end = match rx.end {
+                Some(RxEnd::Expired) => " [utgånget]",
+                Some(RxEnd::Cancelled) => " [borttaget]",
+                Some(RxEnd::Completed) => " [slutexpedierat]",
+                None => "",
+            };
+            let strength = [rx.product.form.as_deref(), rx.product.strength.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            p!(
+                "  {}  {} {}{}  uttag {}/{}  t.o.m. {}",
+                date(rx.authored_on),
+                rx.product.name,
+                strength,
+                end,
+                rx.dispenses_made,
+                rx.dispenses_allowed
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                date(rx.valid_until)
+            );
+            if let Some(d) = &rx.dosage {
+                p!("      {d}");
+            }
+            let pr = prescriber(&rx.prescriber);
+            if !pr.is_empty() {
+                p!("      Förskrivare: {pr}");
+            }
+            match &rx.treatment_reason {
+                TreatmentReason::Shown { text } => p!("      Behandlingsorsak: {text}"),
+                TreatmentReason::Withheld { .. } => {
+                    p!("      Behandlingsorsak: visas inte i detta ärende")
+                }
+                TreatmentReason::None => {}
+            }
+            if let Some(d) = og(&rx.dose_pharmacy_name) {
+                p!("      Dosapotek: {d}");
+            }
+        }
+        if shown < rows.len() {
+            p!("  … och {} till (--all visar alla)", rows.len() - shown);
+        }
+    }
+    if !list.dispenses.is_empty() {
+        p!("\nUthämtade läkemedel ({})", list.dispenses.len());
+        let shown = if all {
+            list.dispenses.len()
+        } else {
+            list.dispenses.len().min(30)
+        };
+        for d in &list.dispenses[..shown] {
+            let channel = match d.channel {
+                DispenseChannel::EPrescription => "e-recept",
+                DispenseChannel::Paper => "pappersrecept",
+            };
+            let credited = if d.credited.is_some() {
+                " [krediterad]"
+            } else {
+                ""
+            };
+            p!(
+                "  {}  {}{} {}  ({channel}){credited}  {}",
+                date(d.handed_over),
+                d.packages.map(|n| format!("{n} x ")).unwrap_or_default(),
+                d.product.name,
+                d.product.strength.as_deref().unwrap_or(""),
+                og(&d.pharmacy.name).unwrap_or_default()
+            );
+        }
+        if shown < list.dispenses.len() {
+            p!(
+                "  … och {} till (--all visar alla)",
+                list.dispenses.len() - shown
+            );
+        }
+    }
+    if !list.locks.is_empty() {
+        p!("\nSpärrar ({})", list.locks.len());
+        for l in &list.locks {
+            p!(
+                "  {:?} mot {:?}, {:?}, {:?}",
+                l.kind,
+                l.against,
+                l.scope,
+                l.content
+            );
+        }
+    }
+    if !list.unknown_resources.is_empty() {
+        p!(
+            "\nOkända resurser från NLL (visas inte): {}",
+            list.unknown_resources.join(", ")
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(o.as_bytes()).and_then(|_| out.flush());
+}
+
+/// The flow's Swedish label, for the banner.
+trait FlowLabel {
+    fn flow_label(&self) -> &'static str;
+}
+
+impl FlowLabel for nll::policy::RequestContext {
+    fn flow_label(&self) -> &'static str {
+        nll::policy::Policy::standard().rule(self.flow).label_sv
+    }
+}
