@@ -8,11 +8,11 @@ use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile};
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use printpdf::{
-    Color, Greyscale, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
-use crate::layout::{Draw, Layout, PAGE_H, PAGE_W};
+use crate::layout::{Draw, Layout, Page, PAGE_H, PAGE_W};
 use crate::text::{metrics, Face, BOLD_TTF, REGULAR_TTF};
 
 fn grey(g: f32) -> Color {
@@ -93,6 +93,102 @@ fn subset<'a>(face: Face, ttf: &'static [u8], texts: impl Iterator<Item = &'a st
     cut().unwrap_or_else(|| full.clone())
 }
 
+/// One page's content: graphics first, then all text in one text object, with colour, line
+/// width and font set only when they change — a thousand-row printout stays small and quick
+/// to compress. Nothing is drawn over text, so the order of the two passes does not show.
+fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(page.draws.len() * 3);
+    let mut fill: Option<f32> = None;
+    let mut stroke: Option<(f32, f32)> = None;
+    let mut set_fill = |ops: &mut Vec<Op>, g: f32| {
+        if fill != Some(g) {
+            ops.push(Op::SetFillColor { col: grey(g) });
+            fill = Some(g);
+        }
+    };
+    let mut set_stroke = |ops: &mut Vec<Op>, g: f32, w: f32| {
+        if stroke != Some((g, w)) {
+            ops.push(Op::SetOutlineColor { col: grey(g) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(w) });
+            stroke = Some((g, w));
+        }
+    };
+    let rect = |x: f32, y: f32, w: f32, h: f32, mode: PaintMode| Op::DrawRectangle {
+        rectangle: Rect {
+            mode: Some(mode),
+            ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
+        },
+    };
+    for d in &page.draws {
+        match d {
+            Draw::Text { .. } => {}
+            Draw::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                grey: g,
+            } => {
+                set_stroke(&mut ops, *g, *width);
+                ops.push(line(*x1, *y1, *x2, *y2));
+            }
+            Draw::Strike { x1, x2, y, width } => {
+                set_stroke(&mut ops, 0.0, *width);
+                ops.push(line(*x1, *y, *x2, *y));
+            }
+            Draw::Fill {
+                x,
+                y,
+                w,
+                h,
+                grey: g,
+            } => {
+                set_fill(&mut ops, *g);
+                ops.push(rect(*x, *y, *w, *h, PaintMode::Fill));
+            }
+            Draw::Frame { x, y, w, h, width } => {
+                set_stroke(&mut ops, 0.0, *width);
+                ops.push(rect(*x, *y, *w, *h, PaintMode::Stroke));
+            }
+        }
+    }
+    ops.push(Op::StartTextSection);
+    let mut font: Option<(Face, f32)> = None;
+    for d in &page.draws {
+        if let Draw::Text {
+            x,
+            y,
+            size,
+            face,
+            grey: g,
+            text,
+        } = d
+        {
+            if font != Some((*face, *size)) {
+                let id = match face {
+                    Face::Regular => regular.clone(),
+                    Face::Bold => bold.clone(),
+                };
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(id),
+                    size: Pt(*size),
+                });
+                font = Some((*face, *size));
+            }
+            set_fill(&mut ops, *g);
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
 /// Writes the PDF.
 pub fn write(layout: &Layout) -> Vec<u8> {
     let doc = &layout.doc;
@@ -123,85 +219,11 @@ pub fn write(layout: &Layout) -> Vec<u8> {
         .pages
         .iter()
         .map(|page| {
-            let mut ops = Vec::with_capacity(page.draws.len() * 4);
-            for d in &page.draws {
-                match d {
-                    Draw::Text {
-                        x,
-                        y,
-                        size,
-                        face,
-                        grey: g,
-                        text,
-                    } => {
-                        let font = match face {
-                            Face::Regular => regular.clone(),
-                            Face::Bold => bold.clone(),
-                        };
-                        ops.extend([
-                            Op::StartTextSection,
-                            Op::SetFillColor { col: grey(*g) },
-                            Op::SetFont {
-                                font: PdfFontHandle::External(font),
-                                size: Pt(*size),
-                            },
-                            Op::SetTextCursor {
-                                pos: Point {
-                                    x: Pt(*x),
-                                    y: Pt(*y),
-                                },
-                            },
-                            Op::ShowText {
-                                items: vec![TextItem::Text(text.clone())],
-                            },
-                            Op::EndTextSection,
-                        ]);
-                    }
-                    Draw::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width,
-                        grey: g,
-                    } => ops.extend([
-                        Op::SetOutlineColor { col: grey(*g) },
-                        Op::SetOutlineThickness { pt: Pt(*width) },
-                        line(*x1, *y1, *x2, *y2),
-                    ]),
-                    Draw::Strike { x1, x2, y, width } => ops.extend([
-                        Op::SetOutlineColor { col: grey(0.0) },
-                        Op::SetOutlineThickness { pt: Pt(*width) },
-                        line(*x1, *y, *x2, *y),
-                    ]),
-                    Draw::Fill {
-                        x,
-                        y,
-                        w,
-                        h,
-                        grey: g,
-                    } => ops.extend([
-                        Op::SetFillColor { col: grey(*g) },
-                        Op::DrawRectangle {
-                            rectangle: Rect {
-                                mode: Some(PaintMode::Fill),
-                                ..Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h))
-                            },
-                        },
-                    ]),
-                    Draw::Frame { x, y, w, h, width } => ops.extend([
-                        Op::SetOutlineColor { col: grey(0.0) },
-                        Op::SetOutlineThickness { pt: Pt(*width) },
-                        Op::DrawRectangle {
-                            rectangle: Rect {
-                                mode: Some(PaintMode::Stroke),
-                                ..Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h))
-                            },
-                        },
-                    ]),
-                }
-            }
-            PdfPage::new(Pt(PAGE_W).into(), Pt(PAGE_H).into(), ops)
+            PdfPage::new(
+                Pt(PAGE_W).into(),
+                Pt(PAGE_H).into(),
+                page_ops(page, &regular, &bold),
+            )
         })
         .collect();
     pdf.with_pages(pages)
