@@ -31,6 +31,11 @@ fn main() {
             common::protected(true),
             vec![K::Forteckning],
         ),
+        (
+            "heavy",
+            common::heavy(60),
+            vec![K::Uthamtade, K::Forskrivningshistorik],
+        ),
     ];
     for (who, list, kinds) in cases {
         let masked = nll::masking::mask(&list);
