@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use nll_client::{
-    AccessLog, ClientConfig, ClientError, Counter, KeyringStore, LookupResult, NllClient,
+    AccessLog, ClientConfig, ClientError, Counter, KeyringStore, LookupResult, MemorySecrets,
+    NllClient, SecretStore,
 };
 use nll_sim::SimHandle;
 
@@ -36,17 +37,27 @@ impl AppState {
 
     /// Logs in: builds the NLL client from the training server or the live settings.
     pub fn login(&self, training_login: Option<&str>) -> Result<Arc<Counter>, ClientError> {
-        let cfg = match (&self.training, lock(&self.settings).live.clone()) {
-            (Some(sim), _) => training_config(sim, training_login.unwrap_or("farmaceut")),
-            (None, Some(live)) => live.client_config()?,
-            (None, None) => {
-                return Err(ClientError::config(
-                    "ingen NLL-adress är inställd",
-                    "no NLL address is configured",
-                ))
-            }
-        };
-        let client = Arc::new(NllClient::new(&cfg, &KeyringStore, self.log.clone())?);
+        // Training uses a fixed, public training secret held in memory; live secrets come
+        // from the OS keyring only.
+        let training_secrets = MemorySecrets::new().with(
+            nll_client::config::DEFAULT_CLIENT_SECRET_ACCOUNT,
+            "receptdisk-training",
+        );
+        let (cfg, secrets): (ClientConfig, &dyn SecretStore) =
+            match (&self.training, lock(&self.settings).live.clone()) {
+                (Some(sim), _) => (
+                    training_config(sim, training_login.unwrap_or("farmaceut")),
+                    &training_secrets,
+                ),
+                (None, Some(live)) => (live.client_config()?, &KeyringStore),
+                (None, None) => {
+                    return Err(ClientError::config(
+                        "ingen NLL-adress är inställd",
+                        "no NLL address is configured",
+                    ))
+                }
+            };
+        let client = Arc::new(NllClient::new(&cfg, secrets, self.log.clone())?);
         let counter = Arc::new(Counter::new(client));
         *lock(&self.counter) = Some(counter.clone());
         *lock(&self.shown) = None;
