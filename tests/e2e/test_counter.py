@@ -1,0 +1,139 @@
+"""End to end: the real Receptdisk window (training mode, built-in NLL test server) driven through
+WebDriver. Logs in, runs each of the five flows on a fitting test patient, checks that a protected
+patient's location-revealing fields are masked, reveals one and finds it in the access log, and
+clears the customer. Prints 'N passed, M failed'."""
+import os
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.dirname(__file__))
+from wd import Session  # noqa: E402
+
+APP = sys.argv[1]
+OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
+VUXEN, SKYDDAD, BARN = "19680415-2384", "19850923-4822", "20170314-2461"
+FULLMAKT, OMBUD, VARDNADSHAVARE = "19481201-4225", "19750417-0775", "19860630-1284"
+
+os.environ["RECEPTDISK_HOME"] = tempfile.mkdtemp(prefix="receptdisk-e2e-")
+s = Session(APP)
+results = []
+
+
+def test(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+        print(f"ok   {fn.__name__}")
+    except Exception:
+        results.append((fn.__name__, traceback.format_exc()))
+        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
+        try:
+            s.screenshot(os.path.join(OUT, f"fail-{fn.__name__}.png"))
+        except Exception:
+            pass
+
+
+def lookup(pnr, fkey, agent=None, guardian=None, consent=False, identity=False):
+    s.keys("escape")
+    s.wait("#status")
+    s.keys(fkey)
+    field = s.find("#pnr")
+    s.type(field, pnr)
+    if consent:
+        s.click(s.wait("#consent"))
+    if identity:
+        s.click(s.wait("#identity"))
+    if agent:
+        s.type(s.wait("#agent"), agent)
+    if guardian:
+        s.type(s.wait("#guardian"), guardian)
+    s.click(s.find("#fetch"))
+    s.wait("#patient-banner, #error", timeout=30)
+
+
+def expect_patient(name):
+    err = s.find_all("#error")
+    assert not err, s.text(err[0])
+    assert name in s.text(s.find("#patient-name")), s.text(s.find("#patient-banner"))
+
+
+@test
+def logs_in_as_a_test_pharmacist():
+    s.wait("#training-band", text="ÖVNINGSLÄGE – testdata", timeout=30)
+    s.click(s.wait('[data-login="farmaceut"]'))
+    s.wait("#user", text="Farmaceut")
+    assert "Expediering" in s.text(s.find("#flows"))
+
+
+@test
+def expediering_shows_the_ordinary_patients_list():
+    lookup(VUXEN, "f1")
+    expect_patient("Karin Andersson")
+    assert "24 månaderna" in s.page_text()
+    s.screenshot(os.path.join(OUT, "counter-ordinary.png"))
+
+
+@test
+def lakemedelsstod_needs_consent():
+    lookup(VUXEN, "f2")
+    assert "samtycke" in s.text(s.find("#error")).lower()
+    lookup(VUXEN, "f2", consent=True)
+    expect_patient("Karin Andersson")
+
+
+@test
+def ombud_with_an_active_power_of_attorney():
+    lookup(FULLMAKT, "f3", agent=OMBUD)
+    expect_patient("Birgitta Sjögren")
+
+
+@test
+def egna_uppgifter_after_an_id_check():
+    lookup(VUXEN, "f4", identity=True)
+    expect_patient("Karin Andersson")
+
+
+@test
+def vardnadshavare_of_a_child_under_13():
+    lookup(BARN, "f5", guardian=VARDNADSHAVARE)
+    expect_patient("Elsa Berg")
+
+
+@test
+def protected_patient_is_masked_and_a_reveal_is_logged():
+    lookup(SKYDDAD, "f1")
+    s.wait("#protected-band", text="SKYDDADE PERSONUPPGIFTER")
+    text = s.page_text()
+    assert "Personuppgift skyddad" in s.text(s.find("#patient-name"))
+    assert "Kiruna" not in text, "a location-revealing value is on screen"
+    masked = s.find_all("[data-reveal]")
+    assert masked, "no masked field offered for reveal"
+    s.screenshot(os.path.join(OUT, "counter-protected.png"))
+    key = s.attr(masked[0], "data-reveal")
+    s.click(masked[0])
+    s.wait(".confirm", text="Åtkomsten loggas")
+    s.click(s.find("[data-reveal-ok]"))
+    s.wait(".revealed")
+    s.click(s.find("#open-log"))
+    s.wait("#log-table")
+    s.click(s.find("#log-reveals"))
+    s.wait("#log-table", text=key)
+
+
+@test
+def escape_clears_the_customer():
+    s.keys("escape")
+    s.wait("#pnr")
+    lookup(VUXEN, "f1")
+    expect_patient("Karin Andersson")
+    s.keys("escape")
+    s.wait("#status")
+    assert "Karin Andersson" not in s.page_text()
+    assert s.attr(s.find("#pnr"), "value") in ("", None)
+
+
+s.close()
+failed = [n for n, e in results if e]
+print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,112 @@
+"""A small W3C WebDriver client (standard library only) for driving the real Receptdisk window
+through tauri-driver + WebKitWebDriver. Every call has a timeout: a session whose app died at
+start-up would otherwise hang forever."""
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+KEYS = {"enter": "\ue007", "escape": "\ue00c", "f1": "\ue031", "f2": "\ue032", "f3": "\ue033",
+        "f4": "\ue034", "f5": "\ue035", "control": "\ue009", "tab": "\ue004"}
+
+
+class WebDriverError(Exception):
+    pass
+
+
+class Session:
+    def __init__(self, app, base="http://127.0.0.1:4444", timeout=60):
+        self.base = base
+        self.timeout = timeout
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry",
+                                                 "tauri:options": {"application": os.path.abspath(app)}}}}
+        self.id = self._call("POST", "/session", caps)["sessionId"]
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, method=method, data=data,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError as e:
+            raise WebDriverError(f"{method} {path}: {e.code} {e.read().decode()[:500]}") from None
+
+    def s(self, method, path, body=None):
+        return self._call(method, f"/session/{self.id}{path}", body)
+
+    def close(self):
+        try:
+            self._call("DELETE", f"/session/{self.id}")
+        except Exception:
+            pass
+
+    # Elements
+    def find(self, css):
+        return self.s("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
+
+    def find_all(self, css):
+        return [e[ELEMENT] for e in self.s("POST", "/elements", {"using": "css selector", "value": css})]
+
+    def wait(self, css, timeout=15.0, text=None):
+        """Wait until an element matching css exists (and contains text, if given)."""
+        end = time.time() + timeout
+        last = None
+        while time.time() < end:
+            for el in self.find_all(css):
+                if text is None:
+                    return el
+                last = self.text(el)
+                if text in last:
+                    return el
+            time.sleep(0.1)
+        raise WebDriverError(f"timed out waiting for {css!r}" + (f" with {text!r} (last: {last!r})" if text else ""))
+
+    def wait_gone(self, css, timeout=15.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if not self.find_all(css):
+                return
+            time.sleep(0.1)
+        raise WebDriverError(f"{css!r} still present")
+
+    def text(self, el):
+        return self.s("GET", f"/element/{el}/text")
+
+    def click(self, el):
+        self.s("POST", f"/element/{el}/click", {})
+
+    def type(self, el, text):
+        self.s("POST", f"/element/{el}/value", {"text": text})
+
+    def clear(self, el):
+        self.s("POST", f"/element/{el}/clear", {})
+
+    def attr(self, el, name):
+        return self.s("GET", f"/element/{el}/attribute/{name}")
+
+    def js(self, script, *args):
+        return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def keys(self, *names):
+        """Press keys on the focused element, e.g. keys("f2") or keys("escape")."""
+        seq = []
+        for n in names:
+            k = KEYS.get(n, n)
+            seq += [{"type": "keyDown", "value": k}]
+        for n in reversed(names):
+            k = KEYS.get(n, n)
+            seq += [{"type": "keyUp", "value": k}]
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "kb", "actions": seq}]})
+        self.s("DELETE", "/actions")
+
+    def page_text(self):
+        return self.js("return document.body.innerText")
+
+    def screenshot(self, path):
+        import base64
+        png = self.s("GET", "/screenshot")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))
