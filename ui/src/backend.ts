@@ -1,6 +1,8 @@
-// The one module through which the UI talks to Rust. `TauriBackend` calls the shell's commands
-// (src-tauri/src/commands.rs); `FakeBackend` (fake-backend.ts) answers in memory so the UI runs
-// and is tested in a plain browser. Types are generated from Rust (bindings/, ts-rs).
+// The ONE module through which the UI talks to Rust. `TauriBackend` calls the shell's commands
+// (snake_case names, camelCase arguments — the list with types is in ui/README.md and must match
+// src-tauri exactly); `FakeBackend` (fake/backend.ts) answers in memory so the UI runs and is
+// tested in a plain browser. The types are generated from Rust (./bindings, ts-rs); the few that
+// are not yet are in ./backend-types.ts, marked as the contract.
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { IdCheck } from "./bindings/IdCheck";
 import type { LookupRequest } from "./bindings/LookupRequest";
@@ -11,68 +13,138 @@ import type { AccessLogQuery } from "./bindings/AccessLogQuery";
 import type { Settings } from "./bindings/Settings";
 import type { KeyringStatus } from "./bindings/KeyringStatus";
 import type { ClientError } from "./bindings/ClientError";
+import type { PrintoutKind } from "./bindings/PrintoutKind";
+import type { GlnCheck, PickFileKind, PrinterInfo, PrintOutcome, PrintPreview, SecretAccount } from "./backend-types";
 
 export interface Backend {
+  /** Which implementation answers (the browser demo's screenshot states are fake-only). */
+  readonly kind: "tauri" | "fake";
+  /** Mode, version, the signed-in user, the role's flows, training users, settings. */
   sessionInfo(): Promise<SessionInfo>;
+  /** Training: `login` is a test user's login; live: null (the configured token source). */
   login(login: string | null): Promise<SessionInfo>;
   logout(): Promise<void>;
+  /** Personnummer/samordningsnummer validation as the user types or scans. */
   checkId(text: string): Promise<IdCheck>;
+  checkGln(text: string): Promise<GlnCheck>;
+  /** Runs a flow's reads for one customer. Errors reject with a ClientError. */
   lookup(request: LookupRequest): Promise<LookupResult>;
+  /** One masked value of the shown list, for this errand; the shell logs the reveal. */
   reveal(lookupSeq: number, key: string): Promise<Revealed>;
+  /** Avsluta kund / idle timeout: the shell forgets every patient detail. */
   endCustomer(): Promise<void>;
+  /** The printouts the shown customer's flow allows (policy, dos or not). */
+  printouts(): Promise<PrintoutKind[]>;
+  renderPreview(kind: PrintoutKind): Promise<PrintPreview>;
+  listPrinters(): Promise<PrinterInfo[]>;
+  /** `printer` null = the system's default; a failure resolves as `{kind: "failed"}`. */
+  print(kind: PrintoutKind, printer: string | null, copies: number): Promise<PrintOutcome>;
+  /** Asks where, then saves the printout (the kept one after a failed print). null = cancelled. */
+  savePdf(kind: PrintoutKind): Promise<string | null>;
   accessLog(query: AccessLogQuery): Promise<LogEntry[]>;
-  accessLogCsv(query: AccessLogQuery): Promise<string>;
+  /** Asks where, then writes the filtered log as CSV. null = cancelled. */
+  exportLogCsv(query: AccessLogQuery): Promise<string | null>;
   getSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<void>;
-  storeSecret(account: string, value: string): Promise<void>;
+  /** Puts a secret (certificate password, client secret) in the OS keyring; never kept here. */
+  storeSecret(account: SecretAccount, value: string): Promise<void>;
   keyringStatus(): Promise<KeyringStatus>;
+  /** A file picker for a certificate or CA file; null = cancelled. */
+  pickFile(kind: PickFileKind): Promise<string | null>;
 }
 
-/** Any error from a command, normalised to the `{code, message, requestId}` shape. */
+/** Any rejection, normalised to the `{code, message, requestId}` shape the UI shows. */
 export function asClientError(e: unknown): ClientError {
-  if (e && typeof e === "object" && "code" in e && "message" in e) return e as ClientError;
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const c = e as Partial<ClientError> & { code: ClientError["code"]; message: string };
+    return {
+      code: c.code,
+      message: c.message,
+      messageEn: c.messageEn ?? c.message,
+      requestId: c.requestId ?? null,
+      nllCode: c.nllCode ?? null,
+      httpStatus: c.httpStatus ?? null,
+      denialRule: c.denialRule ?? null,
+    };
+  }
+  // Commands that fail with a plain string (e.g. save_settings' validation sentence).
   const message = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
-  return {
-    code: "internal" as ClientError["code"],
-    message,
-    messageEn: message,
-    requestId: null,
-    nllCode: null,
-    httpStatus: null,
-    denialRule: null,
-  };
+  return { code: "invalid-input", message, messageEn: message, requestId: null, nllCode: null, httpStatus: null, denialRule: null };
 }
 
-type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+export type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+/** The dialog plugin's two calls the UI needs (`@tauri-apps/plugin-dialog`). */
+export type Dialogs = {
+  open(options: { title?: string; multiple?: false; directory?: false; filters?: { name: string; extensions: string[] }[] }): Promise<string | string[] | null>;
+  save(options: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
+};
+
+const FILE_FILTERS: Record<PickFileKind, { name: string; extensions: string[] }[]> = {
+  certificate: [{ name: "Certifikat (PKCS#12, PEM)", extensions: ["p12", "pfx", "pem"] }],
+  ca: [{ name: "CA-certifikat (PEM)", extensions: ["pem", "crt"] }],
+};
+
+function today(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
 
 export class TauriBackend implements Backend {
-  constructor(private readonly invoke: Invoke) {}
+  readonly kind = "tauri" as const;
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly dialogs: Dialogs,
+  ) {}
+
   private call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-    return this.invoke(cmd, args).catch((e) => Promise.reject(asClientError(e))) as Promise<T>;
+    return (args === undefined ? this.invoke(cmd) : this.invoke(cmd, args)).catch((e) => Promise.reject(asClientError(e))) as Promise<T>;
   }
+
   sessionInfo() { return this.call<SessionInfo>("session_info"); }
   login(login: string | null) { return this.call<SessionInfo>("login", { login }); }
   logout() { return this.call<void>("logout"); }
   checkId(text: string) { return this.call<IdCheck>("check_id", { text }); }
+  checkGln(text: string) { return this.call<GlnCheck>("check_gln", { text }); }
   lookup(request: LookupRequest) { return this.call<LookupResult>("lookup", { request }); }
   reveal(lookupSeq: number, key: string) { return this.call<Revealed>("reveal", { lookupSeq, key }); }
   endCustomer() { return this.call<void>("end_customer"); }
+  printouts() { return this.call<PrintoutKind[]>("printouts"); }
+  renderPreview(kind: PrintoutKind) { return this.call<PrintPreview>("render_preview", { kind }); }
+  listPrinters() { return this.call<PrinterInfo[]>("list_printers"); }
+  print(kind: PrintoutKind, printer: string | null, copies: number) {
+    return this.call<PrintOutcome>("print", { kind, printer, copies });
+  }
+  async savePdf(kind: PrintoutKind) {
+    const path = await this.dialogs.save({ defaultPath: `${kind}-${today()}.pdf`, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+    if (!path) return null;
+    return this.call<string>("save_pdf", { kind, path });
+  }
   accessLog(query: AccessLogQuery) { return this.call<LogEntry[]>("access_log", { query }); }
-  accessLogCsv(query: AccessLogQuery) { return this.call<string>("access_log_csv", { query }); }
+  async exportLogCsv(query: AccessLogQuery) {
+    const path = await this.dialogs.save({ defaultPath: `receptdisk-atkomstlogg-${today()}.csv`, filters: [{ name: "CSV", extensions: ["csv"] }] });
+    if (!path) return null;
+    return this.call<string>("save_access_log_csv", { query, path });
+  }
   getSettings() { return this.call<Settings>("get_settings"); }
   saveSettings(settings: Settings) { return this.call<void>("save_settings", { settings }); }
-  storeSecret(account: string, value: string) { return this.call<void>("store_secret", { account, value }); }
+  storeSecret(account: SecretAccount, value: string) { return this.call<void>("store_secret", { account, value }); }
   keyringStatus() { return this.call<KeyringStatus>("keyring_status"); }
+  async pickFile(kind: PickFileKind) {
+    const picked = await this.dialogs.open({ multiple: false, directory: false, filters: FILE_FILTERS[kind] });
+    return typeof picked === "string" ? picked : null;
+  }
 }
 
-/** Tauri present → the real shell; otherwise (or with ?fake=1) the in-memory fake. */
+/** Tauri present → the real shell; otherwise (or with `?fake=1`) the in-memory fake. */
 export async function chooseBackend(): Promise<Backend> {
   const w = window as unknown as { __TAURI_INTERNALS__?: unknown };
-  const forceFake = new URLSearchParams(location.search).has("fake");
+  const forceFake = new URLSearchParams(location.search).get("fake") === "1";
   if (w.__TAURI_INTERNALS__ && !forceFake) {
-    const { invoke } = await import("@tauri-apps/api/core");
-    return new TauriBackend(invoke);
+    const [{ invoke }, dialog] = await Promise.all([import("@tauri-apps/api/core"), import("@tauri-apps/plugin-dialog")]);
+    return new TauriBackend(invoke, dialog as unknown as Dialogs);
   }
-  const { FakeBackend } = await import("./fake-backend");
-  return new FakeBackend();
+  const { FakeBackend } = await import("./fake/backend");
+  // A lookup takes a moment, as it does against NLL, so the "Hämtar…" state is seen.
+  return new FakeBackend({ latencyMs: 350 });
 }

@@ -1,0 +1,127 @@
+// The counter screen: question on the left, answer on the right, and its keys.
+import { h, isTextEntry } from "../dom";
+import type { Counter, Change } from "../counter";
+import { TABS } from "../counter";
+import { QueryView } from "./query";
+import { AnswerView } from "./answer";
+import type { PrintoutKind } from "../bindings/PrintoutKind";
+
+export type CounterViewActions = {
+  openPrint: (kind?: PrintoutKind) => void;
+  endCustomer: () => void;
+};
+
+const SCANNER_CHARS = /^[0-9+-]$/;
+
+export class CounterView {
+  readonly el: HTMLElement;
+  readonly query: QueryView;
+  readonly answer: AnswerView;
+  private readonly off: () => void;
+
+  constructor(
+    private readonly counter: Counter,
+    private readonly actions: CounterViewActions,
+  ) {
+    this.query = new QueryView(counter);
+    this.answer = new AnswerView(counter, actions);
+    this.el = h("main", { class: "counter", id: "counter" }, this.query.el, this.answer.el);
+    this.off = counter.onChange((c) => this.changed(c));
+  }
+
+  destroy() {
+    this.off();
+  }
+
+  private changed(c: Change) {
+    switch (c) {
+      case "checks":
+        this.query.renderChecks();
+        break;
+      case "input":
+        this.query.syncInputs();
+        break;
+      case "flow":
+        this.query.renderFlows();
+        break;
+      case "status": {
+        this.query.syncInputs();
+        this.query.renderFlows();
+        this.query.renderChecks();
+        const focusWasInAnswer = this.answer.el.contains(document.activeElement);
+        this.answer.render();
+        const s = this.counter.status.kind;
+        if (s === "result" || s === "error") {
+          // The next scan replaces the number; the retry button gets focus after network trouble.
+          const retry = this.answer.el.querySelector<HTMLElement>("#retry");
+          if (retry) retry.focus();
+          else if (!isTextEntry(document.activeElement) || document.activeElement === this.query.pnrInput) this.query.focusPnr(true);
+        } else if (s === "empty" || s === "idle-cleared" || focusWasInAnswer) {
+          if (!isTextEntry(document.activeElement) || document.activeElement === this.query.pnrInput || focusWasInAnswer) this.query.focusPnr();
+        }
+        break;
+      }
+      case "tab":
+        this.answer.renderTabs();
+        break;
+      case "reveal":
+        this.answer.refreshRevealed();
+        break;
+    }
+  }
+
+  focus() {
+    this.query.focusPnr();
+  }
+
+  /** The counter's keys (UX.md). True when the key was used. */
+  handleKey(e: KeyboardEvent): boolean {
+    const target = e.target as HTMLElement | null;
+    if (e.key === "Escape") {
+      e.preventDefault();
+      this.actions.endCustomer();
+      return true;
+    }
+    const fkey = /^F([1-9])$/.exec(e.key);
+    if (fkey && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      e.preventDefault();
+      this.counter.selectByFKey(Number(fkey[1]));
+      return true;
+    }
+    if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+      if (/^[1-5]$/.test(e.key)) {
+        e.preventDefault();
+        if (this.counter.status.kind === "result") {
+          this.counter.setTab(TABS[Number(e.key) - 1]);
+        }
+        return true;
+      }
+      if (e.key === "p" || e.key === "P") {
+        e.preventDefault();
+        this.actions.openPrint();
+        return true;
+      }
+      return false;
+    }
+    if (e.key === "Enter") {
+      // Buttons, links and tabs keep their own Enter.
+      if (target && (target.closest("button, a, select, textarea, [role=tab]") !== null)) return false;
+      e.preventDefault();
+      void this.counter.lookup();
+      return true;
+    }
+    if (SCANNER_CHARS.test(e.key) && !e.altKey && !isTextEntry(target)) {
+      // A barcode scanner is a keyboard: digits typed anywhere go to the personnummer field.
+      e.preventDefault();
+      const input = this.query.pnrInput;
+      const base = this.counter.replaceOnNextInput ? "" : input.value;
+      input.value = base + e.key;
+      input.focus();
+      input.setSelectionRange(input.value.length, input.value.length);
+      void this.counter.setPnr(input.value);
+      return true;
+    }
+    return false;
+  }
+}
+

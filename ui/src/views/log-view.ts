@@ -1,0 +1,117 @@
+// Logg: the access log for the pharmacy's regular access review — filters (from date, protected
+// patients only, reveals only) and CSV export of exactly what is shown.
+import { h, fill } from "../dom";
+import { t, pick, type Key } from "../i18n";
+import { asClientError, type Backend } from "../backend";
+import type { LogEntry } from "../bindings/LogEntry";
+import type { AccessLogQuery } from "../bindings/AccessLogQuery";
+import { VirtualTable } from "./virtual-table";
+
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function short(s: string | null): string {
+  if (!s) return "–";
+  return s.length > 13 ? `${s.slice(0, 13)}…` : s;
+}
+
+export class LogView {
+  readonly el: HTMLElement;
+  private readonly since: HTMLInputElement;
+  private readonly protectedOnly: HTMLInputElement;
+  private readonly revealsOnly: HTMLInputElement;
+  private readonly msg: HTMLElement;
+  private readonly count: HTMLElement;
+  private readonly table: VirtualTable<LogEntry>;
+  private token = 0;
+
+  constructor(
+    private readonly backend: Backend,
+    back: () => void,
+  ) {
+    const reload = () => void this.load();
+    this.since = h("input", { id: "log-since", type: "date", on: { change: reload } });
+    this.protectedOnly = h("input", { id: "log-protected", type: "checkbox", on: { change: reload } });
+    this.revealsOnly = h("input", { id: "log-reveals", type: "checkbox", on: { change: reload } });
+    this.msg = h("p", { id: "log-msg", class: "print-msg", role: "status", hidden: true });
+    this.count = h("span", { class: "muted", id: "log-count" });
+    this.table = new VirtualTable<LogEntry>({
+      id: "log-table",
+      label: t("log.title"),
+      emptyText: t("log.empty"),
+      rowHeight: 44,
+      rowClass: (r) => (r.kind === "reveal" ? "log-reveal" : r.kind === "denial" ? "log-denial" : null),
+      columns: [
+        { title: t("log.time"), width: "150px", render: (r) => localTime(r.time) },
+        { title: t("log.kind"), width: "110px", render: (r) => h("span", { class: `tag ${r.kind === "reveal" ? "tag-red" : r.kind === "denial" ? "tag-amber" : "tag-grey"}` }, t(`log.kind.${r.kind}` as Key)) },
+        { title: t("log.user"), width: "minmax(120px, 1.2fr)", render: (r) => [h("div", { class: "cell-line" }, r.user), h("div", { class: "cell-line cell-sub" }, t(`role.${r.role}` as Key) ?? r.role)] },
+        { title: t("log.flow"), width: "minmax(110px, 1fr)", render: (r) => [h("div", { class: "cell-line" }, r.flow), h("div", { class: "cell-line cell-sub" }, `${r.purpose} / ${r.access}`)] },
+        { title: t("log.what"), width: "minmax(120px, 1.1fr)", render: (r) => r.fieldKey ?? r.resource ?? "–" },
+        { title: t("log.patient"), width: "130px", render: (r) => h("span", { title: r.patientRef ?? "" }, short(r.patientRef)) },
+        { title: t("log.protected"), width: "76px", render: (r) => (r.protected === null ? "–" : r.protected ? h("strong", { class: "danger" }, t("log.yes")) : t("log.no")) },
+        { title: t("log.outcome"), width: "minmax(90px, 0.8fr)", render: (r) => [h("div", { class: "cell-line" }, r.outcome), r.httpStatus ? h("div", { class: "cell-line cell-sub" }, `HTTP ${r.httpStatus}${r.nllCode ? ` · ${r.nllCode}` : ""}`) : null] },
+        { title: t("log.request"), width: "120px", render: (r) => h("span", { title: r.requestId ?? "" }, short(r.requestId)) },
+      ],
+    });
+    const exportBtn = h("button", { type: "button", id: "log-export", on: { click: () => void this.export() } }, t("log.export"));
+    this.el = h(
+      "main",
+      { class: "page log-page", id: "log-view" },
+      h("div", { class: "page-head" }, h("h1", null, t("log.title")), h("button", { type: "button", id: "back", on: { click: back } }, t("settings.back"), " ", h("kbd", null, "Esc"))),
+      h("p", { class: "muted" }, t("log.intro")),
+      h(
+        "div",
+        { class: "filters" },
+        h("label", { class: "inline" }, h("span", null, t("log.since")), this.since),
+        h("label", { class: "check" }, this.protectedOnly, h("span", null, t("log.protectedOnly"))),
+        h("label", { class: "check" }, this.revealsOnly, h("span", null, t("log.revealsOnly"))),
+        this.count,
+        exportBtn,
+      ),
+      this.msg,
+      this.table.el,
+    );
+  }
+
+  query(): AccessLogQuery {
+    return { since: this.since.value || null, protectedOnly: this.protectedOnly.checked, revealsOnly: this.revealsOnly.checked };
+  }
+
+  async load() {
+    const token = ++this.token;
+    try {
+      const rows = await this.backend.accessLog(this.query());
+      if (token !== this.token) return;
+      this.table.setRows(rows);
+      this.count.textContent = t("log.rows", { n: rows.length });
+      this.msg.hidden = true;
+    } catch (e) {
+      if (token !== this.token) return;
+      this.show(asClientError(e).message, "error");
+    }
+  }
+
+  private async export() {
+    try {
+      const path = await this.backend.exportLogCsv(this.query());
+      if (path) this.show(t("log.exported", { path }), "ok");
+    } catch (e) {
+      const err = asClientError(e);
+      this.show(pick(err.message, err.messageEn), "error");
+    }
+  }
+
+  private show(text: string, kind: "ok" | "error") {
+    fill(this.msg, text);
+    this.msg.className = `print-msg ${kind}`;
+    this.msg.hidden = false;
+  }
+
+  focus() {
+    this.since.focus();
+  }
+}

@@ -1,0 +1,162 @@
+// The left side of the counter: the question — who (personnummer, scanner-friendly, validated as
+// typed) and why (the role's flows with F-keys, each with one line on what it allows), plus only
+// the confirmations the chosen flow needs.
+import { h, fill } from "../dom";
+import { t, pick } from "../i18n";
+import type { Counter } from "../counter";
+import type { FlowInfo } from "../bindings/FlowInfo";
+import type { IdCheck } from "../bindings/IdCheck";
+
+function checkText(c: IdCheck | null, text: string): { state: string; ok: string; error: string; cls: string } {
+  if (!c || !text.trim()) return { state: "", ok: "", error: "", cls: "" };
+  if (c.ok) {
+    const key = c.kind === "samordningsnummer" ? "pnr.validSamordning" : "pnr.valid";
+    return { state: "✓", ok: t(key, { display: c.display ?? "", age: c.age ?? "" }), error: "", cls: "valid" };
+  }
+  const digits = text.replace(/[^0-9]/g, "").length;
+  const reason = pick(c.errorSv ?? "", c.errorEn);
+  // Still typing: a calm hint, not a red error.
+  if (digits < 10 && /^[0-9 +-]*$/.test(text)) return { state: "", ok: "", error: reason, cls: "typing" };
+  return { state: "✗", ok: "", error: reason, cls: "invalid" };
+}
+
+export class QueryView {
+  readonly el: HTMLElement;
+  readonly pnrInput: HTMLInputElement;
+  private readonly pnrState: HTMLElement;
+  private readonly pnrOk: HTMLElement;
+  private readonly pnrError: HTMLElement;
+  private readonly pnrRow: HTMLElement;
+  private readonly flowsEl: HTMLElement;
+  private readonly confirmEl: HTMLElement;
+
+  constructor(private readonly counter: Counter) {
+    this.pnrInput = h("input", {
+      id: "pnr",
+      type: "text",
+      inputmode: "numeric",
+      autocomplete: "off",
+      spellcheck: "false",
+      maxlength: 16,
+      placeholder: t("pnr.placeholder"),
+      "aria-describedby": "pnr-hint",
+      value: counter.pnr,
+      on: { input: () => void this.counter.setPnr(this.pnrInput.value) },
+    });
+    this.pnrState = h("span", { id: "pnr-state", class: "pnr-state", "aria-hidden": "true" });
+    this.pnrOk = h("span", { id: "pnr-ok" });
+    this.pnrError = h("span", { id: "pnr-error" });
+    this.pnrRow = h("div", { class: "pnr-row" }, this.pnrInput, this.pnrState);
+    this.flowsEl = h("fieldset", { id: "flows", class: "flows" });
+    this.confirmEl = h("div", { id: "confirmations", class: "confirmations" });
+    this.el = h(
+      "section",
+      { class: "query", "aria-label": t("query.label") },
+      h("label", { for: "pnr", class: "field-label" }, t("pnr.label")),
+      this.pnrRow,
+      h("div", { id: "pnr-hint", class: "pnr-hint", "aria-live": "polite" }, this.pnrOk, this.pnrError),
+      this.flowsEl,
+      this.confirmEl,
+      h("button", { type: "button", id: "fetch", class: "primary fetch-btn", on: { click: () => void this.counter.lookup() } }, t("fetch.button"), " ", h("kbd", null, "⏎ Enter")),
+    );
+    this.renderFlows();
+    this.renderChecks();
+  }
+
+  /** Writes the model's texts into the fields (after Avsluta kund they are empty). */
+  syncInputs() {
+    if (this.pnrInput.value !== this.counter.pnr) this.pnrInput.value = this.counter.pnr;
+    const agent = this.el.querySelector<HTMLInputElement>("#agent");
+    if (agent && agent.value !== this.counter.agent) agent.value = this.counter.agent;
+    const guardian = this.el.querySelector<HTMLInputElement>("#guardian");
+    if (guardian && guardian.value !== this.counter.guardian) guardian.value = this.counter.guardian;
+    const consent = this.el.querySelector<HTMLInputElement>("#consent");
+    if (consent) consent.checked = this.counter.consent;
+    const identity = this.el.querySelector<HTMLInputElement>("#identity");
+    if (identity) identity.checked = this.counter.identityChecked;
+  }
+
+  renderChecks() {
+    const c = checkText(this.counter.checks.pnr, this.counter.pnr);
+    this.pnrState.textContent = c.state;
+    this.pnrOk.textContent = c.ok;
+    this.pnrError.textContent = c.error;
+    this.pnrRow.className = `pnr-row ${c.cls}`;
+    this.pnrInput.setAttribute("aria-invalid", c.cls === "invalid" ? "true" : "false");
+    for (const field of ["agent", "guardian"] as const) {
+      const el = this.el.querySelector<HTMLElement>(`#${field}-hint`);
+      if (!el) continue;
+      const x = checkText(this.counter.checks[field], this.counter[field]);
+      el.textContent = x.ok || x.error;
+      el.className = `pnr-hint small ${x.cls}`;
+      const state = this.el.querySelector<HTMLElement>(`#${field}-state`);
+      if (state) state.textContent = x.state;
+    }
+  }
+
+  /** The flow picker and the confirmations; rebuilt when the flow changes. */
+  renderFlows() {
+    const hadFocus = this.flowsEl.contains(document.activeElement);
+    const main = this.counter.mainOf();
+    const flows = this.counter.mainFlows();
+    const option = (f: FlowInfo, name: string, selected: boolean, fkey: boolean) =>
+      h(
+        "label",
+        { class: `flow-option${selected ? " selected" : ""}`, "data-flow": f.flow },
+        h("input", { type: "radio", name, value: f.flow, checked: selected, on: { change: () => this.counter.selectFlow(f.flow) } }),
+        fkey && h("span", { class: "fkey" }, `F${f.fkey}`),
+        h("span", { class: "flow-text" }, h("span", { class: "flow-label" }, pick(f.labelSv, f.labelEn)), h("span", { class: "flow-summary" }, pick(f.summarySv, f.summaryEn))),
+      );
+    const variants = this.counter.variants(main);
+    const mainInfo = this.counter.info(main);
+    fill(
+      this.flowsEl,
+      h("legend", { class: "field-label" }, t("flows.legend")),
+      flows.length ? flows.map((f) => option(f, "flow", f.flow === main, true)) : h("p", { class: "muted" }, t("flows.none")),
+      variants.length > 0 &&
+        mainInfo &&
+        h(
+          "div",
+          { class: "variants", role: "radiogroup", "aria-label": t("flows.variant") },
+          [mainInfo, ...variants].map((f) => option(f, "variant", f.flow === this.counter.flow, false)),
+        ),
+    );
+    if (hadFocus) {
+      const sel = this.flowsEl.querySelector<HTMLInputElement>(`input[name=flow][value="${main}"]`);
+      sel?.focus();
+    }
+    this.renderConfirmations();
+  }
+
+  private renderConfirmations() {
+    const needs = this.counter.needs();
+    const parts: HTMLElement[] = [];
+    const checkbox = (id: string, label: string, checked: boolean, set: (v: boolean) => void) =>
+      h("label", { class: "check" }, h("input", { type: "checkbox", id, checked, on: { change: (e: Event) => set((e.target as HTMLInputElement).checked) } }), h("span", null, label));
+    const pnrField = (id: "agent" | "guardian", label: string, value: string, set: (v: string) => Promise<void>) =>
+      h(
+        "div",
+        { class: "confirm-pnr" },
+        h("label", { for: id, class: "field-label small" }, label),
+        h(
+          "div",
+          { class: "pnr-row small" },
+          h("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", maxlength: 16, value, "aria-describedby": `${id}-hint`, on: { input: (e: Event) => void set((e.target as HTMLInputElement).value) } }),
+          h("span", { id: `${id}-state`, class: "pnr-state", "aria-hidden": "true" }),
+        ),
+        h("div", { id: `${id}-hint`, class: "pnr-hint small", "aria-live": "polite" }),
+      );
+    if (needs.has("patient-consent")) parts.push(checkbox("consent", t("confirm.consent"), this.counter.consent, (v) => this.counter.setConsent(v)));
+    if (needs.has("identity-checked")) parts.push(checkbox("identity", t("confirm.identity"), this.counter.identityChecked, (v) => this.counter.setIdentityChecked(v)));
+    if (needs.has("agent-personnummer")) parts.push(pnrField("agent", t("confirm.agent"), this.counter.agent, (v) => this.counter.setAgent(v)));
+    if (needs.has("guardian-personnummer")) parts.push(pnrField("guardian", t("confirm.guardian"), this.counter.guardian, (v) => this.counter.setGuardian(v)));
+    fill(this.confirmEl, parts);
+    this.confirmEl.hidden = parts.length === 0;
+    this.renderChecks();
+  }
+
+  focusPnr(select = false) {
+    this.pnrInput.focus();
+    if (select) this.pnrInput.select();
+  }
+}
