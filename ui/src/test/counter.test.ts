@@ -119,7 +119,8 @@ describe("lookup", () => {
     expect(text("#context-line")).toContain("Expediering · EXPEDIERING / UTAN_KRAV_SAMTYCKE · 24 mån");
     expect(text("#notices")).toContain("Visar uppgifter registrerade de senaste 24 månaderna.");
     expect(text(".tab.active")).toBe("Aktuella 6");
-    expect(text("#table")).toContain("Omeprazol Actavis 20 mg enterokapsel");
+    expect(text("#table")).toContain("Omeprazol Actavis 20 mg");
+    expect(text("#table")).toContain("enterokapsel · omeprazol · 1 x 100 st");
     expect(document.querySelector("#protected-band")).toBeNull();
     key("4", { ctrlKey: true });
     expect(text(".tab.active")).toContain("Uthämtade");
