@@ -141,6 +141,16 @@ export class Counter {
     this.pnr = text;
     if (text !== previous && (this.status.kind === "result" || this.status.kind === "error" || this.status.kind === "idle-cleared" || (this.status.kind === "empty" && this.status.ended))) {
       const hadPatient = this.status.kind === "result";
+      if (hadPatient) {
+        // A new number after a shown patient is a new customer: confirmations given for the
+        // previous one (consent, ID checked, agent, guardian) do not carry over.
+        this.consent = false;
+        this.identityChecked = false;
+        this.agent = "";
+        this.guardian = "";
+        this.checks.agent = null;
+        this.checks.guardian = null;
+      }
       this.token++;
       this.revealed.clear();
       this.revealError = null;

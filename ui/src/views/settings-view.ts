@@ -118,7 +118,7 @@ export class SettingsView {
 
     const form = h(
       "form",
-      { class: "settings-form", id: "settings-form", on: { submit: (e: Event) => { e.preventDefault(); void this.save(); } } },
+      { class: "settings-form", id: "settings-form", on: { submit: (e: Event) => e.preventDefault() } },
       h(
         "div",
         { class: "settings-cols" },
@@ -132,7 +132,7 @@ export class SettingsView {
         h("div", { class: "settings-col wide" }, this.liveBox),
       ),
       this.msg,
-      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary", id: "save-settings" }, t("settings.save"))),
+      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary", id: "save-settings", on: { click: (e: Event) => { e.preventDefault(); void this.save(); } } }, t("settings.save"))),
     );
     this.el = h(
       "main",

@@ -1,0 +1,116 @@
+// The contract with the shell: command names and argument shapes TauriBackend sends, error
+// normalisation, and the language files.
+import { describe, expect, it, vi } from "vitest";
+import { TauriBackend, asClientError, type Dialogs } from "../backend";
+import { sv } from "../i18n/sv";
+import { en } from "../i18n/en";
+import { checkId, checkGln } from "../fake/ids";
+import { FAKE_FLOWS } from "../fake/backend";
+
+function tauri(answer: unknown = null, saveTo: string | null = "/tmp/x") {
+  const invoke = vi.fn(async (_cmd: string, _args?: Record<string, unknown>) => answer);
+  const dialogs: Dialogs = { open: vi.fn(async () => "/certs/a.p12"), save: vi.fn(async () => saveTo) };
+  return { invoke, dialogs, b: new TauriBackend(invoke, dialogs) };
+}
+
+describe("TauriBackend", () => {
+  it("calls the shell's snake_case commands with camelCase arguments", async () => {
+    const { invoke, b } = tauri();
+    const q = { since: "2026-11-01", protectedOnly: true, revealsOnly: false };
+    const req = { personnummer: "196804152384", flow: "expediering" as const, consent: false, identityChecked: false, agent: null, guardian: null, prescriptionId: null };
+    await b.sessionInfo();
+    await b.login("farmaceut");
+    await b.logout();
+    await b.checkId("19680415-2384");
+    await b.checkGln("7350045511119");
+    await b.lookup(req);
+    await b.reveal(3, "rx/1/prescriber.name");
+    await b.endCustomer();
+    await b.printouts();
+    await b.renderPreview("uthamtade");
+    await b.listPrinters();
+    await b.print("aktuella-recept", null, 2);
+    await b.accessLog(q);
+    await b.getSettings();
+    await b.storeSecret("pkcs12-password", "x");
+    await b.keyringStatus();
+    expect(invoke.mock.calls).toEqual([
+      ["session_info"],
+      ["login", { login: "farmaceut" }],
+      ["logout"],
+      ["check_id", { text: "19680415-2384" }],
+      ["check_gln", { text: "7350045511119" }],
+      ["lookup", { request: req }],
+      ["reveal", { lookupSeq: 3, key: "rx/1/prescriber.name" }],
+      ["end_customer"],
+      ["printouts"],
+      ["render_preview", { kind: "uthamtade" }],
+      ["list_printers"],
+      ["print", { kind: "aktuella-recept", printer: null, copies: 2 }],
+      ["access_log", { query: q }],
+      ["get_settings"],
+      ["store_secret", { account: "pkcs12-password", value: "x" }],
+      ["keyring_status"],
+    ]);
+  });
+
+  it("asks where to save, then hands the path to the shell; a cancelled dialog sends nothing", async () => {
+    const { invoke, b } = tauri("/tmp/x");
+    expect(await b.savePdf("uthamtade")).toBe("/tmp/x");
+    expect(invoke).toHaveBeenLastCalledWith("save_pdf", { kind: "uthamtade", path: "/tmp/x" });
+    const q = { since: null, protectedOnly: false, revealsOnly: true };
+    await b.exportLogCsv(q);
+    expect(invoke).toHaveBeenLastCalledWith("save_access_log_csv", { query: q, path: "/tmp/x" });
+    const cancelled = tauri(null, null);
+    expect(await cancelled.b.savePdf("uthamtade")).toBeNull();
+    expect(cancelled.invoke).not.toHaveBeenCalled();
+    expect(await b.pickFile("certificate")).toBe("/certs/a.p12");
+  });
+
+  it("normalises rejections to {code, message, requestId}", async () => {
+    const b = new TauriBackend(async () => Promise.reject({ code: "unreachable", message: "NLL svarar inte.", requestId: "7f0c" }), { open: async () => null, save: async () => null });
+    await expect(b.lookup({ personnummer: "1", flow: "expediering", consent: false, identityChecked: false, agent: null, guardian: null, prescriptionId: null })).rejects.toMatchObject({
+      code: "unreachable",
+      message: "NLL svarar inte.",
+      messageEn: "NLL svarar inte.",
+      requestId: "7f0c",
+      nllCode: null,
+    });
+    expect(asClientError("Tiden ska vara 1–60 minuter.")).toMatchObject({ code: "invalid-input", message: "Tiden ska vara 1–60 minuter.", requestId: null });
+  });
+});
+
+describe("language files", () => {
+  it("English has every Swedish key, none empty", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
+    for (const [k, v] of Object.entries(en)) expect(v, k).not.toBe("");
+  });
+
+  it("placeholders match between the languages", () => {
+    const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(sv) as (keyof typeof sv)[]) expect(ph(en[k]), k).toEqual(ph(sv[k]));
+  });
+});
+
+describe("fake backend's stand-ins", () => {
+  it("checks personnummer like nll::ids (10/12 digits, +, samordningsnummer, Luhn)", () => {
+    expect(checkId("196804152384")).toMatchObject({ ok: true, display: "680415-2384", age: 58 });
+    expect(checkId("680415-2384")).toMatchObject({ ok: true, twelve: "196804152384" });
+    expect(checkId("241102+1880")).toMatchObject({ ok: true, twelve: "192411021880", display: "241102+1880" });
+    expect(checkId("199003684579")).toMatchObject({ ok: true, kind: "samordningsnummer" });
+    expect(checkId("196804152385").errorSv).toBe("Kontrollsiffran stämmer inte.");
+    expect(checkId("19680415").errorSv).toContain("Fel antal siffror");
+    expect(checkGln("7350045511119").ok).toBe(true);
+    expect(checkGln("7350045511118").ok).toBe(false);
+  });
+
+  it("uses the real policy's flows (nllc flows --json)", () => {
+    expect(FAKE_FLOWS.filter((f) => f.fkey !== null).map((f) => [f.fkey, f.flow])).toEqual([
+      [1, "expediering"],
+      [2, "lakemedelsstod"],
+      [3, "ombud"],
+      [4, "egna-uppgifter"],
+      [5, "vardnadshavare"],
+    ]);
+  });
+});

@@ -1,0 +1,194 @@
+// Print panel, access log, settings, language — against the FakeBackend.
+import { afterEach, describe, expect, it } from "vitest";
+import { FAKE_PATIENTS } from "../fake/patients";
+import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
+
+afterEach(() => teardown());
+
+const kinds = () => [...document.querySelectorAll<HTMLInputElement>("#print-panel [data-kind]")].map((i) => i.dataset.kind);
+
+describe("print panel", () => {
+  it("Ctrl+P offers only the flow's printouts: Expediering → the internal history only", async () => {
+    const { backend } = await setup();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    key("p", { ctrlKey: true });
+    await flush();
+    expect(kinds()).toEqual(["forskrivningshistorik"]);
+    expect(backend.calls).toContain("renderPreview:forskrivningshistorik");
+    expect($<HTMLImageElement>("#print-preview-img").src).toMatch(/^data:image\/svg\+xml/);
+    expect(text("#print-preview-caption")).toContain("sida 1 av");
+  });
+
+  it("Egna uppgifter offers Aktuella recept and Uthämtade läkemedel; a dos patient gets Förteckning instead", async () => {
+    await setup();
+    key("F4");
+    $<HTMLInputElement>("#identity").click();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    expect([...document.querySelectorAll<HTMLElement>("[data-print]")].map((b) => b.dataset.print)).toEqual(["aktuella-recept", "uthamtade"]);
+    key("p", { ctrlKey: true });
+    await flush();
+    expect(kinds()).toEqual(["aktuella-recept", "uthamtade"]);
+    key("Escape");
+    expect(document.querySelector("#print-panel")).toBeNull();
+    expect(text("#patient-name")).toBe("Karin Andersson");
+    // A new customer: the number first; the ID check given for the previous one is gone.
+    typeInto($<HTMLInputElement>("#pnr"), FAKE_PATIENTS.dos);
+    await flush();
+    expect($<HTMLInputElement>("#identity").checked).toBe(false);
+    $<HTMLInputElement>("#identity").click();
+    key("Enter", {}, $("#pnr"));
+    await flush();
+    key("p", { ctrlKey: true });
+    await flush();
+    expect(kinds()).toEqual(["uthamtade", "forteckning"]);
+  });
+
+  it("Läkemedelsstöd has nothing to hand out, and without a customer there is nothing to print", async () => {
+    await setup();
+    key("p", { ctrlKey: true });
+    await flush();
+    expect(text("#print-msg")).toBe("Hämta en patient först.");
+    key("Escape");
+    key("F2");
+    $<HTMLInputElement>("#consent").click();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    key("p", { ctrlKey: true });
+    await flush();
+    expect(text("#print-msg")).toBe("Det här ärendet ger inga utskrifter att lämna ut.");
+    expect(kinds()).toEqual([]);
+  });
+
+  it("prints to the chosen printer; a stopped printer fails, keeps the PDF and offers saving it", async () => {
+    const { backend } = await setup();
+    key("F4");
+    $<HTMLInputElement>("#identity").click();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    $<HTMLButtonElement>('[data-print="uthamtade"]').click();
+    await flush();
+    expect($<HTMLInputElement>('[data-kind="uthamtade"]').checked).toBe(true);
+    expect($<HTMLSelectElement>("#printer").value).toBe("Disken");
+    $<HTMLInputElement>("#copies").value = "2";
+    $("#print-go").click();
+    await flush();
+    expect(backend.printed).toEqual([{ kind: "uthamtade", printer: "Disken", copies: 2 }]);
+    expect(text("#print-msg")).toContain("Utskriften skickades till Disken");
+    $<HTMLSelectElement>("#printer").value = "Kontoret";
+    $("#print-go").click();
+    await flush();
+    expect(text("#print-msg")).toContain("Utskriften misslyckades: Skrivaren Kontoret är stoppad");
+    expect(text("#print-msg")).toContain("PDF:en finns kvar");
+    expect(document.activeElement).toBe($("#print-save"));
+    $("#print-save").click();
+    await flush();
+    expect(backend.savedFiles).toEqual(["/home/apotek/Dokument/uthamtade-2026-11-23.pdf"]);
+    expect(text("#print-msg")).toContain("Sparad:");
+  });
+
+  it("the preview of a protected patient's printout says data was left out; Avsluta kund closes the panel", async () => {
+    await setup();
+    key("F4");
+    $<HTMLInputElement>("#identity").click();
+    await fetchPatient(FAKE_PATIENTS.protectedPatient);
+    key("p", { ctrlKey: true });
+    await flush();
+    expect($(".masked-note").hidden).toBe(false);
+    const svg = decodeURIComponent($<HTMLImageElement>("#print-preview-img").src.split(",")[1]);
+    expect(svg).toContain("Personuppgift skyddad");
+    expect(svg).not.toContain("Kiruna");
+    $("#print-close").click();
+    $("#end-customer").click();
+    await flush();
+    expect(document.querySelector("#print-panel")).toBeNull();
+    expect(document.body.textContent).not.toContain("850923");
+  });
+});
+
+describe("access log", () => {
+  it("lists lookups and reveals, filters to reveals and protected patients, exports what is shown", async () => {
+    const { backend } = await setup();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    await fetchPatient(FAKE_PATIENTS.protectedPatient);
+    const btn = $<HTMLButtonElement>("#table [data-reveal]");
+    const k = btn.dataset.reveal!;
+    btn.click();
+    $(`[data-reveal-ok="${k}"]`).click();
+    await flush();
+    $("#open-log").click();
+    await flush();
+    expect(text("#training-band")).toBe("ÖVNINGSLÄGE – testdata");
+    const all = Number(text("#log-count").split(" ")[0]);
+    expect(all).toBeGreaterThan(5);
+    const reveals = $<HTMLInputElement>("#log-reveals");
+    reveals.click();
+    await flush();
+    expect(text("#log-count")).toBe("1 rader");
+    expect(text("#log-table")).toContain(k);
+    expect(text("#log-table")).toContain("Visad uppgift");
+    reveals.click();
+    $<HTMLInputElement>("#log-protected").click();
+    await flush();
+    const prot = Number(text("#log-count").split(" ")[0]);
+    expect(prot).toBeGreaterThan(1);
+    expect(prot).toBeLessThan(all);
+    $("#log-export").click();
+    await flush();
+    expect(backend.lastCsv!.split("\n")[0]).toContain("fieldKey");
+    expect(backend.lastCsv!.trim().split("\n").length).toBe(prot + 1);
+    expect(text("#log-msg")).toContain("receptdisk-atkomstlogg");
+    key("Escape");
+    expect(document.querySelector("#counter")).not.toBeNull();
+  });
+});
+
+describe("settings", () => {
+  it("checks the GLN as typed, refuses a bad one, and sends the certificate password only to the keyring", async () => {
+    const { backend } = await setup();
+    $("#open-settings").click();
+    await flush();
+    expect(text("#keyring-status")).toContain("Nyckelringen fungerar");
+    expect($<HTMLFieldSetElement>("#live-settings").disabled).toBe(true);
+    $<HTMLInputElement>("#set-live").click();
+    expect($<HTMLFieldSetElement>("#live-settings").disabled).toBe(false);
+    typeInto($<HTMLInputElement>("#set-base-url"), "https://nll.example.se/fhir");
+    typeInto($<HTMLInputElement>("#set-gln"), "7350045511118");
+    await flush();
+    expect(text("#set-gln-hint")).toBe("Kontrollsiffran i GLN-numret stämmer inte.");
+    $("#save-settings").click();
+    await flush();
+    expect(text("#settings-msg")).toContain("Kunde inte spara: Apotekets GLN");
+    typeInto($<HTMLInputElement>("#set-gln"), "7350045511119");
+    await flush();
+    expect(text("#set-gln-hint")).toBe("✓ Giltigt GLN");
+    $("#set-client-cert ~ button, .with-btn button").click();
+    await flush();
+    expect($<HTMLInputElement>("#set-client-cert").value).toBe("/home/apotek/certifikat/apotek-kronan-centrum.p12");
+    typeInto($<HTMLInputElement>("#set-cert-password"), "hemligt-lösen");
+    typeInto($<HTMLInputElement>("#set-idle"), "5");
+    $("#save-settings").click();
+    await flush();
+    expect(text("#settings-msg")).toContain("Inställningarna är sparade");
+    expect(backend.secrets.get("pkcs12-password")).toBe("hemligt-lösen");
+    expect($<HTMLInputElement>("#set-cert-password").value).toBe("");
+    expect(JSON.stringify(backend.settings)).not.toContain("hemligt");
+    expect(backend.settings.live?.org.gln).toBe("7350045511119");
+    expect(backend.settings.live?.clientCertificate).toBe("/home/apotek/certifikat/apotek-kronan-centrum.p12");
+    expect(backend.settings.idleTimeoutMinutes).toBe(5);
+  });
+
+  it("switches the language: the whole UI in English, back to Swedish", async () => {
+    await setup();
+    $("#open-settings").click();
+    await flush();
+    $<HTMLSelectElement>("#set-lang").value = "en";
+    $("#save-settings").click();
+    await flush();
+    expect(text("#open-log")).toBe("Log");
+    expect(text("#training-band")).toBe("TRAINING MODE – test data");
+    expect(document.documentElement.lang).toBe("en");
+    $("#open-counter").click();
+    expect(text("label[for=pnr]")).toBe("Personal identity number");
+    expect(text('[data-flow="expediering"] .flow-label')).toBe("Dispensing");
+    $("#lang-switch").click();
+    expect(text("label[for=pnr]")).toBe("Personnummer");
+  });
+});
