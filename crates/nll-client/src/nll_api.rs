@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::access_log::{EntryKind, NewEntry};
 use crate::client::{NllClient, UserInfo};
-use crate::error::{ClientError, ErrorCode};
+use crate::error::ClientError;
 use crate::transport::Answer;
 
 /// The access-log resource names (the `nll::Resource` kebab names, and the register).
@@ -333,17 +333,10 @@ pub fn flow_name(f: nll::Flow) -> String {
         .unwrap_or_default()
 }
 
-/// Is this error worth telling apart from a refusal in the log (helper for tests and the CLI)?
-pub fn is_refusal(e: &ClientError) -> bool {
-    matches!(
-        e.code,
-        ErrorCode::PolicyDenied | ErrorCode::NllRefused | ErrorCode::Forbidden
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn origins() {
