@@ -114,7 +114,7 @@ export class App {
       body = this.loginView();
       focus = () => body.querySelector<HTMLElement>("button")?.focus();
     } else if (this.view === "log") {
-      const v = new LogView(this.backend, () => this.show("counter"));
+      const v = new LogView(this.backend, s.flows, () => this.show("counter"));
       this.logView = v;
       body = v.el;
       void v.load();

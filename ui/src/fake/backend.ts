@@ -225,7 +225,7 @@ export class FakeBackend implements Backend {
       this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "not-found", httpStatus: 200 });
       throw err("patient-not-found", "Ingen patient med det personnumret finns i Nationella läkemedelslistan.", "No patient with that personal identity number is in the National Medication List.", { requestId: rid, httpStatus: 200 });
     }
-    const patientRef = `b7e2${p.personnummer.slice(4)}-0d1c-4f3a-9b2e-${p.personnummer.padStart(12, "0")}`;
+    const patientRef = nllId(p.key);
     const age = ageOn(id.birthDate!, FAKE_TODAY);
     const post = (e: ClientError) => {
       this.logRow("denial", flow, { patientRef, protected: p.protected, outcome: e.denialRule ?? e.code });
@@ -387,6 +387,17 @@ export class FakeBackend implements Backend {
   }
 }
 
+/** NLL's logical id for a patient: a UUID that says nothing about the person (FNV-1a of the key). */
+function nllId(key: string): string {
+  let hex = "";
+  for (let round = 0; hex.length < 32; round++) {
+    let x = 0x811c9dc5 ^ round;
+    for (const ch of key) x = Math.imul(x ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex += x.toString(16).padStart(8, "0");
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function filterLog(rows: LogEntry[], q: AccessLogQuery): LogEntry[] {
   return rows.filter((r) => (!q.since || r.time.slice(0, 10) >= q.since) && (!q.protectedOnly || r.protected === true) && (!q.revealsOnly || r.kind === "reveal"));
 }
@@ -443,7 +454,7 @@ function buildList(p: FakePatient, flow: FlowInfo, age: number): MedicationList 
   const id = checkId(p.personnummer);
   return {
     patient: {
-      nllId: `b7e2${p.personnummer.slice(4)}-0d1c-4f3a-9b2e-${p.personnummer.padStart(12, "0")}`,
+      nllId: nllId(p.key),
       personnummer: p.personnummer,
       idKind: id.kind,
       personnummerDisplay: id.display,
@@ -529,7 +540,7 @@ function previewSvg(kind: PrintoutKind, ml: MaskedList): string {
   y += 16;
   text(40, `Utskriven ${FAKE_TODAY} 10:42 · Apotek Kronan Centrum`, 9);
   let bars = "";
-  for (let i = 0, x = 400; i < 60; i++) {
+  for (let i = 0, x = 370; i < 60; i++) {
     const w = 1 + ((i * 7 + Number(l.patient.personnummer?.[i % 12] ?? 1)) % 3);
     if (i % 2 === 0) bars += `<rect x="${x}" y="40" width="${w}" height="40" fill="#000"/>`;
     x += w + 1;

@@ -5,6 +5,8 @@ import { t, pick, type Key } from "../i18n";
 import { asClientError, type Backend } from "../backend";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { AccessLogQuery } from "../bindings/AccessLogQuery";
+import type { FlowInfo } from "../bindings/FlowInfo";
+import { fieldName } from "./fields";
 import { VirtualTable } from "./virtual-table";
 
 function localTime(iso: string): string {
@@ -31,8 +33,14 @@ export class LogView {
 
   constructor(
     private readonly backend: Backend,
+    flows: FlowInfo[],
     back: () => void,
   ) {
+    const flowLabel = (code: string) => {
+      const f = flows.find((x) => x.flow === code);
+      return f ? pick(f.labelSv, f.labelEn) : code;
+    };
+    const line = (text: string, cls = "cell-line") => h("div", { class: cls, title: text }, text);
     const reload = () => void this.load();
     this.since = h("input", { id: "log-since", type: "date", on: { change: reload } });
     this.protectedOnly = h("input", { id: "log-protected", type: "checkbox", on: { change: reload } });
@@ -49,8 +57,13 @@ export class LogView {
         { title: t("log.time"), width: "150px", render: (r) => localTime(r.time) },
         { title: t("log.kind"), width: "110px", render: (r) => h("span", { class: `tag ${r.kind === "reveal" ? "tag-red" : r.kind === "denial" ? "tag-amber" : "tag-grey"}` }, t(`log.kind.${r.kind}` as Key)) },
         { title: t("log.user"), width: "minmax(120px, 1.2fr)", render: (r) => [h("div", { class: "cell-line" }, r.user), h("div", { class: "cell-line cell-sub" }, t(`role.${r.role}` as Key) ?? r.role)] },
-        { title: t("log.flow"), width: "minmax(110px, 1fr)", render: (r) => [h("div", { class: "cell-line" }, r.flow), h("div", { class: "cell-line cell-sub" }, `${r.purpose} / ${r.access}`)] },
-        { title: t("log.what"), width: "minmax(120px, 1.1fr)", render: (r) => r.fieldKey ?? r.resource ?? "–" },
+        { title: t("log.flow"), width: "minmax(110px, 1fr)", render: (r) => [line(flowLabel(r.flow)), line(`${r.purpose} / ${r.access}`, "cell-line cell-sub")] },
+        {
+          title: t("log.what"),
+          width: "minmax(130px, 1.2fr)",
+          // A reveal names the field (its kind is the row's resource) and its key.
+          render: (r) => (r.kind === "reveal" ? [line(fieldName((r.resource ?? undefined) as never)), line(r.fieldKey ?? "", "cell-line cell-sub")] : line(r.resource ?? "–")),
+        },
         { title: t("log.patient"), width: "130px", render: (r) => h("span", { title: r.patientRef ?? "" }, short(r.patientRef)) },
         { title: t("log.protected"), width: "76px", render: (r) => (r.protected === null ? "–" : r.protected ? h("strong", { class: "danger" }, t("log.yes")) : t("log.no")) },
         { title: t("log.outcome"), width: "minmax(90px, 0.8fr)", render: (r) => [h("div", { class: "cell-line" }, r.outcome), r.httpStatus ? h("div", { class: "cell-line cell-sub" }, `HTTP ${r.httpStatus}${r.nllCode ? ` · ${r.nllCode}` : ""}`) : null] },
