@@ -260,18 +260,37 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
+    match lookup_once(args).await? {
+        Ok((r, _policy)) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_result(&r, args.all);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(report_error(&e, args.json)),
+    }
+}
+
+/// One customer, one lookup: the endpoint, the access log, the fetch plan; the customer ends
+/// before this returns. Shared by `nllc fetch` and `nllc print`.
+pub async fn lookup_once(
+    args: &Args,
+) -> anyhow::Result<Result<(LookupResult, nll::policy::Policy), ClientError>> {
     let ep = match endpoint(&args.target).await? {
         Ok(ep) => ep,
-        Err(e) => return Ok(report_error(&e, args.json)),
+        Err(e) => return Ok(Err(e)),
     };
     let log = match open_log(&args.target, &ep.config) {
         Ok(l) => Arc::new(l),
-        Err(e) => return Ok(report_error(&e, args.json)),
+        Err(e) => return Ok(Err(e)),
     };
     let client = match ep.client(log) {
         Ok(c) => c,
-        Err(e) => return Ok(report_error(&e, args.json)),
+        Err(e) => return Ok(Err(e)),
     };
+    let policy = client.policy().clone();
     let counter = Counter::new(client);
     counter.new_customer();
     let req = LookupRequest {
@@ -288,17 +307,7 @@ async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let result = counter.lookup(req).await;
     counter.end_customer();
-    match result {
-        Ok(r) => {
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
-            } else {
-                print_result(&r, args.all);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => Ok(report_error(&e, args.json)),
-    }
+    Ok(result.map(|r| (r, policy)))
 }
 
 fn g(v: &Guarded) -> String {

@@ -13,6 +13,7 @@ mod check_id;
 mod fetch;
 mod flows;
 mod log;
+mod print;
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +38,8 @@ enum Command {
     Log(log::Args),
     /// Measure the fetch plan against the test server with added latency.
     BenchFetch(bench::Args),
+    /// One lookup, then one printout as PDF: saved (--out) or printed (--printer).
+    Print(print::PrintArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch::run(args),
         Command::Log(args) => log::run(args),
         Command::BenchFetch(args) => bench::run(args),
+        Command::Print(args) => print::run(args),
     };
     match result {
         Ok(code) => code,
