@@ -36,6 +36,7 @@ describe("flow picker", () => {
     key("F2");
     expect(app.counter!.flow).toBe("expediering");
     expect(document.querySelector("#consent")).toBeNull();
+    expect(text("#flow-hint")).toBe("F2 finns inte för din roll.");
   });
 
   it("F-keys choose the flow and ask only for what that flow needs", async () => {

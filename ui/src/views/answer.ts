@@ -137,8 +137,8 @@ export class AnswerView {
       title = "state.nllTitle";
       kind = "error-nll";
     } else if (RETRYABLE.has(e.code)) {
+      // The shell's sentence already says what to do; the retry button is the action.
       title = "state.networkTitle";
-      hint = t("state.networkHint");
       kind = "error-network";
     }
     const meta = [
@@ -384,7 +384,9 @@ function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; 
             ? sub(h("span", { class: "muted" }, t("rx.reasonWithheld")))
             : r.dos && r.dosePharmacyName
               ? sub(`${t("rx.dosePharmacy")}: `, guarded(r.dosePharmacyName, ctx))
-              : null,
+              : r.receivingPharmacy
+                ? sub(`${t("rx.receivingPharmacy")}: `, guarded(r.receivingPharmacy, ctx))
+                : null,
       ],
     },
     { title: t("col.left"), width: "76px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },

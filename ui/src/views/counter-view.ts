@@ -1,5 +1,6 @@
 // The counter screen: question on the left, answer on the right, and its keys.
 import { h, isTextEntry } from "../dom";
+import { t } from "../i18n";
 import type { Counter, Change } from "../counter";
 import { TABS } from "../counter";
 import { QueryView } from "./query";
@@ -85,7 +86,7 @@ export class CounterView {
     const fkey = /^F([1-9])$/.exec(e.key);
     if (fkey && !e.ctrlKey && !e.altKey && !e.metaKey) {
       e.preventDefault();
-      this.counter.selectByFKey(Number(fkey[1]));
+      if (!this.counter.selectByFKey(Number(fkey[1]))) this.query.flashHint(t("flows.unavailable", { n: fkey[1] }));
       return true;
     }
     if ((e.ctrlKey || e.metaKey) && !e.altKey) {

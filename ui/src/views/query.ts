@@ -29,6 +29,7 @@ export class QueryView {
   private readonly pnrRow: HTMLElement;
   private readonly flowsEl: HTMLElement;
   private readonly confirmEl: HTMLElement;
+  private readonly flowHint: HTMLElement;
 
   constructor(private readonly counter: Counter) {
     this.pnrInput = h("input", {
@@ -48,6 +49,7 @@ export class QueryView {
     this.pnrError = h("span", { id: "pnr-error" });
     this.pnrRow = h("div", { class: "pnr-row" }, this.pnrInput, this.pnrState);
     this.flowsEl = h("fieldset", { id: "flows", class: "flows" });
+    this.flowHint = h("p", { id: "flow-hint", class: "pnr-hint small invalid", "aria-live": "polite" });
     this.confirmEl = h("div", { id: "confirmations", class: "confirmations" });
     this.el = h(
       "section",
@@ -56,6 +58,7 @@ export class QueryView {
       this.pnrRow,
       h("div", { id: "pnr-hint", class: "pnr-hint", "aria-live": "polite" }, this.pnrOk, this.pnrError),
       this.flowsEl,
+      this.flowHint,
       this.confirmEl,
       h("button", { type: "button", id: "fetch", class: "primary fetch-btn", on: { click: () => void this.counter.lookup() } }, t("fetch.button"), " ", h("kbd", null, "⏎ Enter")),
     );
@@ -91,11 +94,19 @@ export class QueryView {
       el.className = `pnr-hint small ${x.cls}`;
       const state = this.el.querySelector<HTMLElement>(`#${field}-state`);
       if (state) state.textContent = x.state;
+      const row = state?.parentElement;
+      if (row) row.className = `pnr-row small ${x.cls}`;
     }
+  }
+
+  /** A short word when an F-key has no flow for this role. */
+  flashHint(text: string) {
+    this.flowHint.textContent = text;
   }
 
   /** The flow picker and the confirmations; rebuilt when the flow changes. */
   renderFlows() {
+    this.flowHint.textContent = "";
     const hadFocus = this.flowsEl.contains(document.activeElement);
     const main = this.counter.mainOf();
     const flows = this.counter.mainFlows();
