@@ -59,7 +59,6 @@ export class QueryView {
       h("div", { id: "pnr-hint", class: "pnr-hint", "aria-live": "polite" }, this.pnrOk, this.pnrError),
       this.flowsEl,
       this.flowHint,
-      this.confirmEl,
       h("button", { type: "button", id: "fetch", class: "primary fetch-btn", on: { click: () => void this.counter.lookup() } }, t("fetch.button"), " ", h("kbd", null, "⏎ Enter")),
     );
     this.renderFlows();
@@ -116,21 +115,32 @@ export class QueryView {
         { class: `flow-option${selected ? " selected" : ""}`, "data-flow": f.flow },
         h("input", { type: "radio", name, value: f.flow, checked: selected, on: { change: () => this.counter.selectFlow(f.flow) } }),
         fkey && h("span", { class: "fkey" }, `F${f.fkey}`),
-        h("span", { class: "flow-text" }, h("span", { class: "flow-label" }, pick(f.labelSv, f.labelEn)), h("span", { class: "flow-summary" }, pick(f.summarySv, f.summaryEn))),
+        h("span", { class: "flow-text" }, h("span", { class: "flow-label" }, pick(f.labelSv, f.labelEn)), h("span", { class: "flow-summary", title: pick(f.summarySv, f.summaryEn) }, pick(f.summarySv, f.summaryEn))),
       );
     const variants = this.counter.variants(main);
     const mainInfo = this.counter.info(main);
+    // Variants of the chosen flow (e.g. Läkemedelsstöd for a dos patient) sit right under it,
+    // compact: the label, with what it allows on hover.
+    const variantGroup =
+      variants.length > 0 && mainInfo
+        ? h(
+            "div",
+            { class: "variants", role: "radiogroup", "aria-label": t("flows.variant") },
+            [mainInfo, ...variants].map((f) =>
+              h(
+                "label",
+                { class: `variant-option${f.flow === this.counter.flow ? " selected" : ""}`, "data-flow": f.flow, title: pick(f.summarySv, f.summaryEn) },
+                h("input", { type: "radio", name: "variant", value: f.flow, checked: f.flow === this.counter.flow, on: { change: () => this.counter.selectFlow(f.flow) } }),
+                h("span", null, pick(f.labelSv, f.labelEn)),
+              ),
+            ),
+          )
+        : null;
     fill(
       this.flowsEl,
       h("legend", { class: "field-label" }, t("flows.legend")),
-      flows.length ? flows.map((f) => option(f, "flow", f.flow === main, true)) : h("p", { class: "muted" }, t("flows.none")),
-      variants.length > 0 &&
-        mainInfo &&
-        h(
-          "div",
-          { class: "variants", role: "radiogroup", "aria-label": t("flows.variant") },
-          [mainInfo, ...variants].map((f) => option(f, "variant", f.flow === this.counter.flow, false)),
-        ),
+      // What the chosen flow needs is asked right under it.
+      flows.length ? flows.map((f) => [option(f, "flow", f.flow === main, true), f.flow === main ? [variantGroup, this.confirmEl] : null]) : h("p", { class: "muted" }, t("flows.none")),
     );
     if (hadFocus) {
       const sel = this.flowsEl.querySelector<HTMLInputElement>(`input[name=flow][value="${main}"]`);
