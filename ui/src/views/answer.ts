@@ -406,16 +406,16 @@ function dispenseColumns(ctx: GuardCtx): Column<DispenseView>[] {
     },
     {
       title: t("col.product"),
-      width: "minmax(180px, 2.2fr)",
+      width: "minmax(160px, 2.2fr)",
       render: (d) => [
         line(h("strong", { class: "strike" }, `${d.packages ?? 1} x ${productName(d.product)}`)),
         sub(d.credited?.comment ?? [d.product.form, d.product.substance].filter(Boolean).join(" · "), d.channel === "paper" && tag(t("disp.paper"), "tag-grey"), d.substituted && tag(t("disp.substituted"), "tag-grey")),
       ],
     },
-    { title: t("col.dosage"), width: "minmax(140px, 1.6fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
+    { title: t("col.dosage"), width: "minmax(110px, 1.6fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
     { title: t("col.quantity"), width: "60px", className: "num", render: (d) => h("span", { class: "strike" }, d.quantity ?? "–") },
-    { title: t("col.prescriber"), width: "minmax(140px, 1.5fr)", render: (d) => prescriberCells(d.prescriber, ctx) },
-    { title: t("col.pharmacy"), width: "minmax(130px, 1.4fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
+    { title: t("col.prescriber"), width: "minmax(120px, 1.5fr)", render: (d) => prescriberCells(d.prescriber, ctx) },
+    { title: t("col.pharmacy"), width: "minmax(110px, 1.4fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
     { title: t("col.atc"), width: "72px", render: (d) => d.product.atc ?? "–" },
   ];
 }
