@@ -14,6 +14,7 @@ import type { Settings } from "./bindings/Settings";
 import type { KeyringStatus } from "./bindings/KeyringStatus";
 import type { ClientError } from "./bindings/ClientError";
 import type { PrintoutKind } from "./bindings/PrintoutKind";
+import { t } from "./i18n";
 import type { GlnCheck, PickFileKind, PrinterInfo, PrintOutcome, PrintPreview, SecretAccount } from "./backend-types";
 
 export interface Backend {
@@ -79,9 +80,9 @@ export type Dialogs = {
   save(options: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
 };
 
-const FILE_FILTERS: Record<PickFileKind, { name: string; extensions: string[] }[]> = {
-  certificate: [{ name: "Certifikat (PKCS#12, PEM)", extensions: ["p12", "pfx", "pem"] }],
-  ca: [{ name: "CA-certifikat (PEM)", extensions: ["pem", "crt"] }],
+const FILE_FILTERS: Record<PickFileKind, () => { name: string; extensions: string[] }[]> = {
+  certificate: () => [{ name: t("dialog.certificates"), extensions: ["p12", "pfx", "pem"] }],
+  ca: () => [{ name: t("dialog.ca"), extensions: ["pem", "crt"] }],
 };
 
 function today(): string {
@@ -131,7 +132,7 @@ export class TauriBackend implements Backend {
   storeSecret(account: SecretAccount, value: string) { return this.call<void>("store_secret", { account, value }); }
   keyringStatus() { return this.call<KeyringStatus>("keyring_status"); }
   async pickFile(kind: PickFileKind) {
-    const picked = await this.dialogs.open({ multiple: false, directory: false, filters: FILE_FILTERS[kind] });
+    const picked = await this.dialogs.open({ multiple: false, directory: false, filters: FILE_FILTERS[kind]() });
     return typeof picked === "string" ? picked : null;
   }
 }

@@ -266,5 +266,9 @@ export const en: Record<Key, string> = {
   "settings.failed": "Could not save: {message}",
   "settings.keyringOk": "The keyring works: passwords are stored there, never in files.",
   "settings.keyringBad": "The keyring cannot be used: {message}",
+  "dialog.certificates": "Certificates (PKCS#12, PEM)",
+  "dialog.ca": "CA certificates (PEM)",
+  "answer.label": "Answer",
+  "tabs.label": "The patient's data",
   "settings.back": "Back to the counter",
 };

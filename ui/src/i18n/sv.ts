@@ -265,6 +265,10 @@ export const sv = {
   "settings.failed": "Kunde inte spara: {message}",
   "settings.keyringOk": "Nyckelringen fungerar: lösenord sparas där, aldrig i filer.",
   "settings.keyringBad": "Nyckelringen går inte att använda: {message}",
+  "dialog.certificates": "Certifikat (PKCS#12, PEM)",
+  "dialog.ca": "CA-certifikat (PEM)",
+  "answer.label": "Svar",
+  "tabs.label": "Patientens uppgifter",
   "settings.back": "Tillbaka till disken",
 } as const;
 

@@ -78,7 +78,7 @@ export class AnswerView {
     private readonly counter: Counter,
     private readonly actions: AnswerActions,
   ) {
-    this.el = h("section", { class: "answer", id: "answer", "aria-label": t("query.label") });
+    this.el = h("section", { class: "answer", id: "answer", "aria-label": t("answer.label") });
     this.render();
   }
 
@@ -173,7 +173,7 @@ export class AnswerView {
     if (notices.length) parts.push(h("ul", { class: "notices", id: "notices" }, notices.map((n) => h("li", null, h("span", { class: "notice-icon", "aria-hidden": "true" }, "i"), n))));
     this.revealErrorEl = h("div", { class: "reveal-error", role: "alert", hidden: true });
     parts.push(this.revealErrorEl);
-    parts.push(h("div", { class: "tabs", role: "tablist", id: "tabs", "aria-label": t("tab.current") }));
+    parts.push(h("div", { class: "tabs", role: "tablist", id: "tabs", "aria-label": t("tabs.label") }));
     parts.push(h("div", { class: "tab-panel", role: "tabpanel", id: "tab-panel" }));
     parts.push(this.actionsRow(r));
     fill(this.el, parts);
