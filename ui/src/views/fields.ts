@@ -41,7 +41,7 @@ export function askReveal(key: string, ctx: GuardCtx) {
   const cancel = h("button", { type: "button", "data-reveal-cancel": "", on: { click: () => close() } }, t("reveal.cancel"));
   const body = h(
     "div",
-    { class: "reveal-confirm" },
+    { class: "reveal-confirm confirm" },
     h("h2", { id: "reveal-title" }, t("reveal.title")),
     h("p", null, t("reveal.body", { field: field.charAt(0).toUpperCase() + field.slice(1) })),
     h("div", { class: "modal-actions" }, ok, cancel),
