@@ -220,6 +220,10 @@ export class FakeBackend implements Backend {
       this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "unreachable" });
       throw err("unreachable", `Nationella läkemedelslistan svarar inte. Försök igen om en stund; kvarstår felet, kontakta support (request ${rid.slice(0, 8)}…).`, "The National Medication List does not answer. Try again in a moment; if it persists, contact support.", { requestId: rid });
     }
+    if (id.twelve === "197209172381") {
+      this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "nll-refused", httpStatus: 403, nllCode: "2-25-182" });
+      throw err("nll-refused", "Nationella läkemedelslistan nekade åtkomst: ändamålet och åtkomsttypen stämmer inte med användarens behörighet. Kontakta apotekets behörighetsadministratör.", "The National Medication List refused access: the purpose and access type do not match the user's authority.", { requestId: rid, httpStatus: 403, nllCode: "2-25-182" });
+    }
     const p = this.patients.find((x) => x.personnummer === id.twelve);
     if (!p) {
       this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "not-found", httpStatus: 200 });

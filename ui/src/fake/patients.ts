@@ -367,6 +367,8 @@ export const FAKE_PATIENTS = {
   heavy: "195001253060",
   /** The first lookup fails as if NLL did not answer; the retry works. */
   flaky: "191212121212",
+  /** NLL refuses the request itself (403 with an OperationOutcome code). */
+  refused: "197209172381",
   /** A valid personnummer NLL does not know. */
   unknown: "200001012384",
 };

@@ -239,6 +239,17 @@ describe("refusals and errors", () => {
     expect(text("#request-id")).toMatch(/request 7f0c2a1e-/);
   });
 
+  it("a refusal by NLL: its sentence, NLL's code, HTTP status and request id; no retry offered", async () => {
+    await setup();
+    await fetchPatient(FAKE_PATIENTS.refused);
+    expect($("#error").dataset.code).toBe("nll-refused");
+    expect(text("#error")).toContain("Nationella läkemedelslistan nekade frågan");
+    expect(text("#error")).toContain("NLL-kod 2-25-182");
+    expect(text("#error")).toContain("HTTP 403");
+    expect(text("#request-id")).toMatch(/request 7f0c2a1e-/);
+    expect(document.querySelector("#retry")).toBeNull();
+  });
+
   it("network trouble: message, request id and a retry that works", async () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.flaky);
