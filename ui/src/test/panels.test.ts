@@ -192,3 +192,28 @@ describe("settings", () => {
     expect(text("label[for=pnr]")).toBe("Personnummer");
   });
 });
+
+describe("keyboard", () => {
+  it("Tab stays inside a dialog; arrow keys move between tabs; Enter on a tab does not fetch again", async () => {
+    const { backend } = await setup();
+    await fetchPatient(FAKE_PATIENTS.protectedPatient);
+    $<HTMLButtonElement>("#table [data-reveal]").click();
+    const inDialog = () => document.activeElement?.closest(".modal") !== null;
+    expect(inDialog()).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      key("Tab");
+      expect(inDialog()).toBe(true);
+    }
+    key("Tab", { shiftKey: true });
+    expect(inDialog()).toBe(true);
+    key("Escape");
+    $("#tab-current").focus();
+    key("ArrowRight");
+    expect(document.activeElement).toBe($("#tab-future"));
+    expect(text(".tab.active")).toContain("Kommande");
+    const lookups = backend.calls.filter((c) => c === "lookup").length;
+    const ev = key("Enter");
+    expect(ev.defaultPrevented).toBe(false);
+    expect(backend.calls.filter((c) => c === "lookup").length).toBe(lookups);
+  });
+});
