@@ -59,7 +59,6 @@ export class App {
     const s = this.session!;
     if (s.user) {
       this.counter = new Counter(this.backend, s.flows);
-      this.counter.setTranslator((k) => t(k));
       this.view = "counter";
     } else {
       this.counter = null;

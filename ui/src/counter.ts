@@ -7,6 +7,7 @@
 // - starting a lookup clears the previous patient at once (the "fetching" state has no data);
 // - Avsluta kund and the idle timeout drop every patient detail held here and tell the shell.
 import { asClientError, type Backend } from "./backend";
+import { t } from "./i18n";
 import type { FlowInfo } from "./bindings/FlowInfo";
 import type { Flow } from "./bindings/Flow";
 import type { IdCheck } from "./bindings/IdCheck";
@@ -216,14 +217,8 @@ export class Counter {
     if (this.status.kind === "error" && this.status.request) await this.run(this.status.request);
   }
 
-  private localError: ((key: "state.noPnr") => string) | null = null;
-  /** The views give the model their translator for the one error it words itself. */
-  setTranslator(fn: (key: "state.noPnr") => string) {
-    this.localError = fn;
-  }
-
   private showLocalError(code: ClientError["code"], key: "state.noPnr") {
-    const message = this.localError?.(key) ?? key;
+    const message = t(key);
     this.token++;
     this.revealed.clear();
     this.status = { kind: "error", error: { code, message, messageEn: message, requestId: null, nllCode: null, httpStatus: null, denialRule: null }, request: null };

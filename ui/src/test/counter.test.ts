@@ -130,6 +130,14 @@ describe("lookup", () => {
     expect(text(".tab.active")).toContain("Spärrar");
   });
 
+  it("Enter with no number asks for one and sends nothing", async () => {
+    const { backend } = await setup();
+    key("Enter", {}, $("#pnr"));
+    await flush();
+    expect(text("#error")).toContain("Skriv eller skanna ett personnummer först.");
+    expect(backend.calls).not.toContain("lookup");
+  });
+
   it("shows the fetching state with the previous patient already gone", async () => {
     const { backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
