@@ -12,6 +12,13 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "store_secret",
     "keyring_status",
+    "check_gln",
+    "save_access_log_csv",
+    "printouts",
+    "render_preview",
+    "list_printers",
+    "print",
+    "save_pdf",
 ];
 
 fn main() {

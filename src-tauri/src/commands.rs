@@ -265,3 +265,46 @@ pub fn keyring_status() -> KeyringStatus {
         },
     }
 }
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GlnCheck {
+    pub ok: bool,
+    pub error_sv: Option<String>,
+    pub error_en: Option<String>,
+}
+
+/// The pharmacy's GLN, checked as it is typed in Inställningar.
+#[tauri::command]
+pub fn check_gln(text: String) -> GlnCheck {
+    match nll::ids::Gln::parse(&text) {
+        Ok(_) => GlnCheck {
+            ok: true,
+            error_sv: None,
+            error_en: None,
+        },
+        Err(e) => GlnCheck {
+            ok: false,
+            error_sv: Some(e.to_string()),
+            error_en: Some(e.message_en()),
+        },
+    }
+}
+
+/// Writes the access log as CSV where the user chose; returns the path.
+#[tauri::command]
+pub fn save_access_log_csv(
+    state: State<'_, AppState>,
+    query: AccessLogQuery,
+    path: String,
+) -> Res<String> {
+    let csv = nll_client::to_csv(&state.log.query(&query.filter())?);
+    std::fs::write(&path, csv).map_err(|e| {
+        ClientError::invalid_input(
+            format!("Filen kunde inte sparas: {e}"),
+            format!("The file could not be saved: {e}"),
+        )
+    })?;
+    Ok(path)
+}

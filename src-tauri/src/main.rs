@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod printing;
 mod settings;
 mod state;
 
@@ -64,6 +65,13 @@ fn main() {
             commands::save_settings,
             commands::store_secret,
             commands::keyring_status,
+            commands::check_gln,
+            commands::save_access_log_csv,
+            printing::printouts,
+            printing::render_preview,
+            printing::list_printers,
+            printing::print,
+            printing::save_pdf,
         ])
         .run(tauri::generate_context!())
         .expect("Receptdisk could not start");
