@@ -1,8 +1,8 @@
 // The ONE module through which the UI talks to Rust. `TauriBackend` calls the shell's commands
 // (snake_case names, camelCase arguments — the list with types is in ui/README.md and must match
 // src-tauri exactly); `FakeBackend` (fake/backend.ts) answers in memory so the UI runs and is
-// tested in a plain browser. The types are generated from Rust (./bindings, ts-rs); the few that
-// are not yet are in ./backend-types.ts, marked as the contract.
+// tested in a plain browser. The types are generated from Rust (./bindings, ts-rs); two small
+// unions the UI sends are in ./backend-types.ts.
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { IdCheck } from "./bindings/IdCheck";
 import type { LookupRequest } from "./bindings/LookupRequest";
@@ -15,7 +15,11 @@ import type { KeyringStatus } from "./bindings/KeyringStatus";
 import type { ClientError } from "./bindings/ClientError";
 import type { PrintoutKind } from "./bindings/PrintoutKind";
 import { t } from "./i18n";
-import type { GlnCheck, PickFileKind, PrinterInfo, PrintOutcome, PrintPreview, SecretAccount } from "./backend-types";
+import type { GlnCheck } from "./bindings/GlnCheck";
+import type { PrinterInfo } from "./bindings/PrinterInfo";
+import type { PrintOutcome } from "./bindings/PrintOutcome";
+import type { PrintPreview } from "./bindings/PrintPreview";
+import type { PickFileKind, SecretAccount } from "./backend-types";
 
 export interface Backend {
   /** Which implementation answers (the browser demo's screenshot states are fake-only). */

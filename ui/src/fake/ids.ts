@@ -1,7 +1,7 @@
 // Test double of `nll::ids` for the fake backend only (the real check runs in Rust). Same
 // inputs and the same Swedish sentences, close enough to exercise the UI.
 import type { IdCheck } from "../bindings/IdCheck";
-import type { GlnCheck } from "../backend-types";
+import type { GlnCheck } from "../bindings/GlnCheck";
 
 export const FAKE_TODAY = "2026-11-23";
 

@@ -5,7 +5,7 @@ import { h } from "../dom";
 import { t, pick, type Key } from "../i18n";
 import { asClientError, type Backend } from "../backend";
 import type { PrintoutKind } from "../bindings/PrintoutKind";
-import type { PrinterInfo } from "../backend-types";
+import type { PrinterInfo } from "../bindings/PrinterInfo";
 import { showModal } from "./modal";
 
 function message(el: HTMLElement, text: string, kind: "info" | "ok" | "error") {

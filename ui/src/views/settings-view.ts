@@ -7,7 +7,8 @@ import { t, pick } from "../i18n";
 import { asClientError, type Backend } from "../backend";
 import type { Settings } from "../bindings/Settings";
 import type { LiveSettings } from "../bindings/LiveSettings";
-import type { PrinterInfo, SecretAccount } from "../backend-types";
+import type { SecretAccount } from "../backend-types";
+import type { PrinterInfo } from "../bindings/PrinterInfo";
 
 function field(id: string, label: string, input: HTMLElement, hint?: HTMLElement | null): HTMLElement {
   return h("div", { class: "form-row" }, h("label", { for: id, class: "field-label small" }, label), input, hint ?? null);
