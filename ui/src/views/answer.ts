@@ -401,22 +401,22 @@ function dispenseColumns(ctx: GuardCtx): Column<DispenseView>[] {
   return [
     {
       title: t("col.date"),
-      width: "96px",
+      width: "92px",
       render: (d) => [line(d.handedOver ?? "–"), d.credited ? sub(h("span", { class: "credit-note" }, t("disp.credited", { date: d.credited.date ?? "" }))) : null],
     },
     {
       title: t("col.product"),
-      width: "minmax(160px, 2.2fr)",
+      width: "minmax(170px, 2.4fr)",
       render: (d) => [
         line(h("strong", { class: "strike" }, `${d.packages ?? 1} x ${productName(d.product)}`)),
         sub(d.credited?.comment ?? [d.product.form, d.product.substance].filter(Boolean).join(" · "), d.channel === "paper" && tag(t("disp.paper"), "tag-grey"), d.substituted && tag(t("disp.substituted"), "tag-grey")),
       ],
     },
-    { title: t("col.dosage"), width: "minmax(110px, 1.6fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
-    { title: t("col.quantity"), width: "60px", className: "num", render: (d) => h("span", { class: "strike" }, d.quantity ?? "–") },
+    { title: t("col.dosage"), width: "minmax(100px, 1.3fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
+    { title: t("col.quantity"), width: "64px", className: "num", render: (d) => h("span", { class: "strike" }, d.quantity ?? "–") },
     { title: t("col.prescriber"), width: "minmax(120px, 1.5fr)", render: (d) => prescriberCells(d.prescriber, ctx) },
-    { title: t("col.pharmacy"), width: "minmax(110px, 1.4fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
-    { title: t("col.atc"), width: "72px", render: (d) => d.product.atc ?? "–" },
+    { title: t("col.pharmacy"), width: "minmax(110px, 1.5fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
+    { title: t("col.atc"), width: "70px", render: (d) => d.product.atc ?? "–" },
   ];
 }
 
