@@ -24,9 +24,7 @@ use crate::record::url_pairs;
 use crate::resources::{self, fhir_json_response, fhir_text_response, Entry};
 use crate::server::AppState;
 
-pub const H_PURPOSE: &str = "X-Purpose";
-pub const H_ACCESS: &str = "X-Access";
-pub const H_PATIENT_REF: &str = "X-PatientRef";
+use nll::headers::{H_ACCESS, H_AUTHORIZATION, H_PATIENT_REF, H_PURPOSE};
 
 /// Page size when `_count` is not given, and the largest allowed.
 pub const DEFAULT_COUNT: usize = 100;
@@ -111,9 +109,7 @@ fn gate(
     headers: &HeaderMap,
     resource: Resource,
 ) -> Result<(&'static TestUser, Choice), Problem> {
-    let user = state
-        .tokens
-        .check(header(headers, axum::http::header::AUTHORIZATION.as_str()))?;
+    let user = state.tokens.check(header(headers, H_AUTHORIZATION))?;
     let choice = state.rules.choose(
         user.role,
         header(headers, H_PURPOSE),
@@ -283,7 +279,7 @@ pub async fn basic_search(
         F::BASIC_DATALOCK => Resource::DataLock,
         other => {
             // Authenticate first: an unknown code must not tell an anonymous caller anything.
-            state.tokens.check(header(&headers, "authorization"))?;
+            state.tokens.check(header(&headers, H_AUTHORIZATION))?;
             return Err(Problem::BadParameter(format!("code={other}")));
         }
     };

@@ -26,7 +26,8 @@ use crate::outcome::{operation_outcome, Problem};
 use crate::record::{RecordedRequest, Recorder};
 use crate::resources::{self, fhir_json_response, fhir_text_response, FHIR_JSON};
 
-pub const H_REQUEST_ID: &str = "x-request-id";
+/// `X-Request-ID` (header names are case-insensitive; the `http` crate wants them lower case).
+const H_REQUEST_ID: &str = "x-request-id";
 
 /// Each dispense's JSON text; `None` for paper dispenses (rendered per request).
 pub type RenderedDispenses = Arc<Vec<Option<Arc<str>>>>;
