@@ -14,6 +14,7 @@ mod fetch;
 mod flows;
 mod log;
 mod print;
+mod sim;
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +41,8 @@ enum Command {
     BenchFetch(bench::Args),
     /// One lookup, then one printout as PDF: saved (--out) or printed (--printer).
     Print(print::PrintArgs),
+    /// Run the NLL test server (synthetic patients, mutual TLS, faults) until Ctrl-C.
+    Sim(sim::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Log(args) => log::run(args),
         Command::BenchFetch(args) => bench::run(args),
         Command::Print(args) => print::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => code,
