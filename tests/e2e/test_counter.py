@@ -1,10 +1,13 @@
 """End to end: the real Receptdisk window (training mode, built-in NLL test server) driven through
 WebDriver. Logs in, runs each of the five flows on a fitting test patient, checks that a protected
 patient's location-revealing fields are masked, reveals one and finds it in the access log, and
-clears the customer. Prints 'N passed, M failed'."""
+prints to the CUPS queue "PDF" and reads the file it wrote, and clears the customer. Prints 'N passed, M failed'."""
+import glob
 import os
+import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -34,9 +37,18 @@ def test(fn):
             pass
 
 
-def lookup(pnr, fkey, agent=None, guardian=None, consent=False, identity=False):
-    s.keys("escape")
+def end_customer():
+    """Esc: closes an open dialog first, then ends the customer (and leaves the log view)."""
+    for _ in range(3):
+        s.keys("escape")
+        if s.find_all("#status") and not s.find_all(".modal-overlay"):
+            return
+        time.sleep(0.2)
     s.wait("#status")
+
+
+def lookup(pnr, fkey, agent=None, guardian=None, consent=False, identity=False):
+    end_customer()
     s.keys(fkey)
     field = s.find("#pnr")
     s.type(field, pnr)
@@ -58,6 +70,42 @@ def expect_patient(name):
     assert name in s.text(s.find("#patient-name")), s.text(s.find("#patient-banner"))
 
 
+def cups_pdfs(since):
+    """What the cups-pdf queue "PDF" has written ($HOME/PDF of the printing user) since a time.
+    cups-pdf names files after the job title, so a new job may overwrite an older file."""
+    return [p for p in glob.glob(os.path.expanduser("~/PDF/*.pdf")) if os.path.getmtime(p) >= since]
+
+
+def print_to_pdf_queue():
+    """Ctrl+P, wait for the preview of page 1, choose the queue "PDF", print, and find the file
+    cups-pdf wrote. Returns (pages in the printed file, pages the preview announced).
+
+    The file's text cannot be checked here: cups-pdf re-distils through PostScript and the
+    embedded fonts come back as Type 3 without a usable text mapping. What is printed is the
+    PDF the printout crate renders from the masked list; its text is tested there."""
+    start = time.time()
+    s.keys("control", "p")
+    s.wait("#print-preview-img:not([hidden])", timeout=30)
+    caption = s.text(s.find("#print-preview-caption"))  # "Förhandsvisning, sida 1 av N"
+    preview_pages = int(caption.rsplit(" ", 1)[-1])
+    s.click(s.find('#printer option[value="PDF"]'))
+    s.click(s.find("#print-go"))
+    s.wait("#print-msg.ok", text="PDF", timeout=60)
+    end = time.time() + 30
+    while time.time() < end:
+        new = cups_pdfs(start)
+        if new:
+            time.sleep(0.5)  # cups-pdf writes the file in steps
+            info = subprocess.run(["pdfinfo", new[0]], capture_output=True, text=True).stdout
+            pages = [int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")]
+            if pages:
+                s.keys("escape")  # closes the print panel only
+                s.wait_gone("#print-panel")
+                return pages[0], preview_pages
+        time.sleep(0.2)
+    raise AssertionError("no PDF appeared in ~/PDF from the CUPS queue PDF")
+
+
 @test
 def logs_in_as_a_test_pharmacist():
     s.wait("#training-band", text="ÖVNINGSLÄGE – testdata", timeout=30)
@@ -72,6 +120,14 @@ def expediering_shows_the_ordinary_patients_list():
     expect_patient("Karin Andersson")
     assert "24 månaderna" in s.page_text()
     s.screenshot(os.path.join(OUT, "counter-ordinary.png"))
+
+
+@test
+def prints_the_ordinary_patients_list_to_the_cups_queue():
+    printed, previewed = print_to_pdf_queue()
+    assert printed == previewed, (printed, previewed)
+    # The panel closed, the customer is still there.
+    expect_patient("Karin Andersson")
 
 
 @test
@@ -114,7 +170,7 @@ def protected_patient_is_masked_and_a_reveal_is_logged():
     s.click(masked[0])
     s.wait(".confirm", text="Åtkomsten loggas")
     s.click(s.find("[data-reveal-ok]"))
-    s.wait(".revealed")
+    s.wait(f'[data-revealed="{key}"]')
     s.click(s.find("#open-log"))
     s.wait("#log-table")
     s.click(s.find("#log-reveals"))
@@ -122,9 +178,20 @@ def protected_patient_is_masked_and_a_reveal_is_logged():
 
 
 @test
-def escape_clears_the_customer():
+def protected_patients_printout_is_masked():
+    lookup(SKYDDAD, "f1")
+    s.wait("#protected-band")
+    # The panel says that the printout leaves out what could reveal where the patient lives.
+    s.keys("control", "p")
+    s.wait(".masked-note:not([hidden])", timeout=30)
     s.keys("escape")
-    s.wait("#pnr")
+    s.wait_gone("#print-panel")
+    printed, previewed = print_to_pdf_queue()
+    assert printed == previewed, (printed, previewed)
+
+
+@test
+def escape_clears_the_customer():
     lookup(VUXEN, "f1")
     expect_patient("Karin Andersson")
     s.keys("escape")

@@ -1,6 +1,7 @@
 """A small W3C WebDriver client (standard library only) for driving the real Receptdisk window
 through tauri-driver + WebKitWebDriver. Every call has a timeout: a session whose app died at
 start-up would otherwise hang forever."""
+import http.client
 import json
 import os
 import time
@@ -26,13 +27,21 @@ class Session:
 
     def _call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, method=method, data=data,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as r:
-                return json.load(r)["value"]
-        except urllib.error.HTTPError as e:
-            raise WebDriverError(f"{method} {path}: {e.code} {e.read().decode()[:500]}") from None
+        # tauri-driver keeps a pooled connection to WebKitWebDriver; when WebKitWebDriver has closed
+        # it, tauri-driver drops our request ("connection closed before message completed") and
+        # closes ours without an answer. The command never reached the window, so it is sent again.
+        for attempt in range(3):
+            req = urllib.request.Request(self.base + path, method=method, data=data,
+                                         headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as r:
+                    return json.load(r)["value"]
+            except urllib.error.HTTPError as e:
+                raise WebDriverError(f"{method} {path}: {e.code} {e.read().decode()[:500]}") from None
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
 
     def s(self, method, path, body=None):
         return self._call(method, f"/session/{self.id}{path}", body)
@@ -73,7 +82,9 @@ class Session:
         raise WebDriverError(f"{css!r} still present")
 
     def text(self, el):
-        return self.s("GET", f"/element/{el}/text")
+        # innerText, not WebDriver's Get Element Text: WebKitWebDriver leaves out the text of
+        # some grid cells (the access log's field column) that a person does see.
+        return self.js("return arguments[0].innerText", {ELEMENT: el})
 
     def click(self, el):
         self.s("POST", f"/element/{el}/click", {})
