@@ -12,6 +12,19 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== Rust unit and acceptance tests"
 cargo test --workspace
 
+# `cargo test` regenerates the UI's TypeScript types from the Rust types (ts-rs). If that changed
+# anything, the committed types were stale: the UI would compile against the wrong shapes.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  echo "== UI types generated from Rust are up to date"
+  stale=$(git status --porcelain -- ui/src/bindings)
+  if [ -n "$stale" ]; then
+    echo "ui/src/bindings is stale; commit what cargo test generated:"
+    echo "$stale"
+    git --no-pager diff --stat -- ui/src/bindings
+    exit 1
+  fi
+fi
+
 if [ -f ui/package.json ]; then
   echo "== UI tests (vitest)"
   (cd ui && npm test)
