@@ -10,13 +10,21 @@
 //!   ([`ErrorCode::Stale`](crate::ErrorCode::Stale)) — the UI should also compare the tags.
 //! - [`Counter::reveal`] gives back one masked value of the current list and logs the reveal
 //!   (key and kind, never the value).
+//! - [`Counter::treatment_reason`] reads one prescription of the current list again with one of
+//!   the shown flow's treatment-reason variants (consent, locked reason, child), for the same
+//!   patient in the same session, and gives back that prescription's treatment reason. The shown
+//!   list stays as it is; the read goes through the fetch plan, so the policy check and the
+//!   access-log rows are the same as for any lookup.
 
 use std::sync::{Arc, Mutex};
 
+use std::future::Future;
+
 use nll::masking;
 use nll::policy::RequestContext;
-use nll::view::{MaskedFieldKind, MaskedList, MedicationList};
-use serde::Serialize;
+use nll::view::{MaskedFieldKind, MaskedList, MedicationList, TreatmentReason};
+use nll::{Flow, Resource};
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use ts_rs::TS;
 use uuid::Uuid;
@@ -62,9 +70,48 @@ pub struct Revealed {
     pub value: String,
 }
 
+/// A treatment reason asked for one prescription of the shown list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TreatmentReasonRequest {
+    /// The shown list's `lookupSeq`: asking about a list no longer shown is refused.
+    #[ts(type = "number")]
+    pub lookup_seq: u64,
+    /// The prescription's id in the shown list.
+    pub prescription_id: String,
+    /// One of the shown flow's treatment-reason variants (a policy row reading one prescription
+    /// whose main flow is the shown flow).
+    pub flow: Flow,
+    /// The patient consents now (the consent variants; the child variant needs none).
+    #[serde(default)]
+    pub consent: bool,
+}
+
+/// One prescription's treatment reason, read on purpose for the shown list.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TreatmentReasonResult {
+    pub session_id: String,
+    /// The list it belongs to (the UI drops it if another list is shown by then).
+    #[ts(type = "number")]
+    pub lookup_seq: u64,
+    pub prescription_id: String,
+    /// The variant that read it (its access type is in the access log).
+    pub flow: Flow,
+    /// `Shown`, or still `Withheld` when NLL kept it back (e.g. a locked reason asked for with
+    /// the ordinary consent), or `None` when the prescription has no reason.
+    pub reason: TreatmentReason,
+    /// `X-Request-ID` of the MedicationRequest read.
+    pub request_id: Option<String>,
+}
+
 struct Current {
     session: Uuid,
     seq: u64,
+    /// What was asked for the shown list: the personnummer a variant reads again.
+    request: LookupRequest,
     patient_ref: Option<String>,
     list: MedicationList,
     masked: MaskedList,
@@ -141,6 +188,31 @@ impl Counter {
         self.latest.send_replace(s.seq);
     }
 
+    /// Resolves once sequence `seq` is no longer the newest (a new lookup, a new or ended
+    /// customer): the work racing it must stop.
+    fn superseded(&self, seq: u64) -> impl Future<Output = ()> + 'static {
+        let mut latest = self.latest.subscribe();
+        async move {
+            loop {
+                if *latest.borrow_and_update() != seq {
+                    return;
+                }
+                if latest.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+    }
+
+    /// The masked list on screen and its `lookup_seq`, if one is shown (a copy; for checks that
+    /// a side read such as a treatment reason left it as it was).
+    pub fn shown_list(&self) -> Option<(u64, MaskedList)> {
+        self.lock()
+            .current
+            .as_ref()
+            .map(|c| (c.seq, c.masked.clone()))
+    }
+
     /// Is there a list in memory (for tests of "end customer clears everything")?
     pub fn has_patient_data(&self) -> bool {
         self.lock().current.is_some()
@@ -156,17 +228,7 @@ impl Counter {
             self.latest.send_replace(s.seq);
             (session, s.seq)
         };
-        let mut latest = self.latest.subscribe();
-        let superseded = async move {
-            loop {
-                if *latest.borrow_and_update() != seq {
-                    return;
-                }
-                if latest.changed().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            }
-        };
+        let superseded = self.superseded(seq);
         let work = async {
             let who = self.client.user_info().await?;
             let planned = plan::run(&self.client, &who, &req, session).await?;
@@ -181,6 +243,7 @@ impl Counter {
             return Err(ClientError::stale());
         }
         let (who, p) = outcome?;
+        let request = req;
         let result = LookupResult {
             session_id: session.hyphenated().to_string(),
             lookup_seq: seq,
@@ -195,6 +258,7 @@ impl Counter {
         s.current = Some(Current {
             session,
             seq,
+            request,
             patient_ref: p.patient_ref,
             list: p.list,
             masked: p.masked,
@@ -249,5 +313,444 @@ impl Counter {
             kind,
             value,
         })
+    }
+
+    /// Reads one prescription of the shown list again with a treatment-reason variant of the
+    /// shown flow and gives back its treatment reason. Same session (`X-Context-ID`), same
+    /// patient, same signed-in user; the shown list is not replaced. The fetch plan checks the
+    /// policy (consent before any request, the child's age after the Patient lookup) and logs
+    /// every request and refusal. Refused as stale when `lookup_seq` is not the shown list or
+    /// the customer changes while the read runs.
+    pub async fn treatment_reason(
+        &self,
+        ask: &TreatmentReasonRequest,
+    ) -> Result<TreatmentReasonResult, ClientError> {
+        let (session, seq, req, who, patient_ref) = {
+            let s = self.lock();
+            let c = s
+                .current
+                .as_ref()
+                .filter(|c| c.seq == ask.lookup_seq)
+                .ok_or_else(ClientError::list_gone)?;
+            let policy = &self.client.policy;
+            let shown = c.context.flow;
+            let rule = policy.rule(ask.flow);
+            let one_prescription = !rule.resources.contains(&Resource::ListInfo)
+                && !rule.resources.contains(&Resource::MedicationDispense);
+            if ask.flow == shown || rule.main_flow != shown || !one_prescription {
+                let shown_rule = policy.rule(shown);
+                return Err(ClientError::invalid_input(
+                    format!(
+                        "{} kan inte visa en behandlingsorsak i listan som visas ({}): välj behandlingsorsak på en rad i listan.",
+                        rule.label_sv, shown_rule.label_sv
+                    ),
+                    format!(
+                        "{} cannot show a treatment reason in the list shown ({}): choose treatment reason on a row of the list.",
+                        rule.label_en, shown_rule.label_en
+                    ),
+                ));
+            }
+            if !c
+                .list
+                .prescriptions
+                .iter()
+                .any(|p| p.id == ask.prescription_id)
+            {
+                return Err(ClientError::invalid_input(
+                    "Receptet finns inte i listan som visas: välj det på en rad i listan.",
+                    "The prescription is not in the list shown: choose it on a row of the list.",
+                ));
+            }
+            let mut req = LookupRequest::new(&c.request.personnummer, ask.flow);
+            req.consent = ask.consent;
+            req.prescription_id = Some(ask.prescription_id.clone());
+            (c.session, c.seq, req, c.who.clone(), c.patient_ref.clone())
+        };
+        let superseded = self.superseded(seq);
+        let outcome = tokio::select! {
+            r = plan::run(&self.client, &who, &req, session) => r,
+            // The customer changed while NLL answered: nothing of it may reach the screen.
+            _ = superseded => return Err(ClientError::stale()),
+        };
+        let p = outcome?;
+        let s = self.lock();
+        let still_shown =
+            s.session == Some(session) && s.current.as_ref().is_some_and(|c| c.seq == seq);
+        // The personnummer must still name the patient of the shown list.
+        if !still_shown || p.patient_ref != patient_ref {
+            return Err(ClientError::stale());
+        }
+        let rx = p
+            .list
+            .prescriptions
+            .iter()
+            .find(|r| r.id == ask.prescription_id)
+            .ok_or_else(|| {
+                let e = ClientError::new(
+                    crate::ErrorCode::NotFound,
+                    "Nationella läkemedelslistan lämnade inte ut receptet: det kan ha ändrats – sök fram patienten igen.",
+                    "The National Medication List did not return the prescription: it may have changed – look the patient up again.",
+                );
+                match &p.rx_request_id {
+                    Some(id) => e.with_request_id(id.clone()),
+                    None => e,
+                }
+            })?;
+        Ok(TreatmentReasonResult {
+            session_id: session.hyphenated().to_string(),
+            lookup_seq: seq,
+            prescription_id: ask.prescription_id.clone(),
+            flow: ask.flow,
+            reason: rx.treatment_reason.clone(),
+            request_id: p.rx_request_id.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The counter against the real test server over plain HTTP on loopback (the acceptance
+    //! tests do the same over mutual TLS).
+    use super::*;
+    use crate::access_log::{AccessLog, LogFilter};
+    use crate::config::{ClientConfig, TokenConfig, SUBJECT_TOKEN_TYPE_SAML2};
+    use crate::error::ErrorCode;
+    use crate::secrets::MemorySecrets;
+    use chrono::NaiveDate;
+    use nll::policy::DenialRule;
+    use nll::LockContent;
+    use nll_sim::{SimConfig, SimHandle};
+
+    async fn sim() -> SimHandle {
+        nll_sim::start(SimConfig {
+            today: NaiveDate::from_ymd_opt(2026, 11, 22),
+            ..SimConfig::default()
+        })
+        .await
+        .expect("sim")
+    }
+
+    fn counter(sim: &SimHandle, login: &str) -> (Counter, Arc<AccessLog>) {
+        let mut cfg = ClientConfig::with_static_token(&sim.fhir_base(), "");
+        cfg.token = TokenConfig::Oauth2Exchange {
+            token_url: sim.token_url(),
+            client_id: Some("unit".into()),
+            client_id_keyring: None,
+            client_secret_keyring: None,
+            subject_token: Some(login.into()),
+            subject_token_command: None,
+            subject_token_type: SUBJECT_TOKEN_TYPE_SAML2.into(),
+            refresh_margin_s: 60,
+            scope: None,
+        };
+        cfg.today = Some(sim.catalogue().today());
+        let log = Arc::new(AccessLog::in_memory().expect("log"));
+        let secrets = MemorySecrets::new().with("oauth2-client-secret", "unit-secret");
+        let client = NllClient::new(&cfg, &secrets, log.clone()).expect("client");
+        (Counter::new(Arc::new(client)), log)
+    }
+
+    fn pnr(sim: &SimHandle, key: &str) -> String {
+        sim.catalogue().by_key(key).expect("patient").pnr.clone()
+    }
+
+    fn nll_requests(sim: &SimHandle) -> usize {
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/fhir/"))
+            .count()
+    }
+
+    /// The sim's own record of a prescription's reason and whether a lock covers the reason.
+    fn truth(sim: &SimHandle, key: &str, rx_id: &str) -> (Option<String>, Option<LockContent>) {
+        let h = sim.catalogue().by_key(key).expect("patient").history();
+        let rx = h
+            .prescriptions
+            .iter()
+            .find(|r| r.id.to_string() == rx_id)
+            .expect("prescription in the sim");
+        let lock = h.chain_locks(rx.chain_id).map(|l| l.content).next();
+        (rx.reason.clone(), lock)
+    }
+
+    fn ask(seq: u64, rx: &str, flow: Flow, consent: bool) -> TreatmentReasonRequest {
+        TreatmentReasonRequest {
+            lookup_seq: seq,
+            prescription_id: rx.into(),
+            flow,
+            consent,
+        }
+    }
+
+    /// The prescriptions of the shown list whose reason Expediering withheld.
+    fn withheld(r: &LookupResult) -> Vec<String> {
+        r.list
+            .list
+            .prescriptions
+            .iter()
+            .filter(|p| matches!(p.treatment_reason, TreatmentReason::Withheld { .. }))
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_consented_reason_comes_back_and_the_list_stays() {
+        let sim = sim().await;
+        let (c, log) = counter(&sim, "farmaceut");
+        let session = c.new_customer();
+        let r = c
+            .lookup(LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering))
+            .await
+            .unwrap();
+        let rx = withheld(&r)
+            .into_iter()
+            .find(|id| truth(&sim, "vuxen", id).1.is_none())
+            .expect("an unlocked prescription with a withheld reason");
+        let before = c.shown_list();
+        let got = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap();
+        let text = truth(&sim, "vuxen", &rx).0.expect("the sim has a reason");
+        assert_eq!(got.reason, TreatmentReason::Shown { text });
+        assert_eq!(got.session_id, session);
+        assert_eq!(got.lookup_seq, r.lookup_seq);
+        assert_eq!(c.shown_list(), before, "the shown list is not replaced");
+        assert_eq!(before.map(|(seq, _)| seq), Some(r.lookup_seq));
+
+        // The read is in the access log under the variant, with the request id returned.
+        let rows = log.query(&LogFilter::default()).unwrap();
+        let row = rows
+            .iter()
+            .find(|l| l.request_id == got.request_id)
+            .expect("a log row for the MedicationRequest read");
+        assert_eq!(row.flow, "expediering-behandlingsorsak");
+        assert_eq!(row.access, "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK");
+        assert_eq!(row.resource.as_deref(), Some("medication-request"));
+        assert_eq!(row.patient_ref, r.patient_ref);
+        assert_eq!(row.context_id, session);
+        // Only the prescription asked about was read.
+        let last = sim.requests().into_iter().last().unwrap();
+        assert_eq!(last.path, "/fhir/MedicationRequest");
+        assert!(last.query.unwrap().contains(&format!("_id={rx}")));
+    }
+
+    #[tokio::test]
+    async fn without_consent_nothing_is_sent_and_the_denial_is_logged() {
+        let sim = sim().await;
+        let (c, log) = counter(&sim, "farmaceut");
+        c.new_customer();
+        let r = c
+            .lookup(LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering))
+            .await
+            .unwrap();
+        let rx = withheld(&r)[0].clone();
+        let sent = nll_requests(&sim);
+        let e = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringBehandlingsorsak,
+                false,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::PolicyDenied);
+        assert_eq!(e.denial_rule, Some(DenialRule::ConsentMissing));
+        assert_eq!(nll_requests(&sim), sent, "nothing sent");
+        let rows = log.query(&LogFilter::default()).unwrap();
+        assert!(rows.iter().any(|l| l.kind == crate::EntryKind::Denial
+            && l.flow == "expediering-behandlingsorsak"
+            && l.outcome == "denied: consent-missing"));
+        assert!(c.has_patient_data(), "a refusal leaves the list shown");
+    }
+
+    #[tokio::test]
+    async fn a_locked_reason_needs_the_locked_variant() {
+        let sim = sim().await;
+        let (c, _) = counter(&sim, "farmaceut");
+        c.new_customer();
+        let key = "integritetsspärr";
+        let r = c
+            .lookup(LookupRequest::new(&pnr(&sim, key), Flow::Expediering))
+            .await
+            .unwrap();
+        let rx = withheld(&r)
+            .into_iter()
+            .find(|id| truth(&sim, key, id).1 == Some(LockContent::TreatmentReasonOnly))
+            .expect("a prescription whose reason only is locked");
+        let ordinary = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap();
+        assert!(
+            matches!(ordinary.reason, TreatmentReason::Withheld { .. }),
+            "{ordinary:?}"
+        );
+        let locked = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringSparradBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap();
+        let text = truth(&sim, key, &rx).0.expect("reason");
+        assert_eq!(locked.reason, TreatmentReason::Shown { text });
+    }
+
+    #[tokio::test]
+    async fn the_child_variant_needs_a_patient_under_18_and_no_consent() {
+        let sim = sim().await;
+        let (c, _) = counter(&sim, "farmaceut");
+        c.new_customer();
+        let r = c
+            .lookup(LookupRequest::new(
+                &pnr(&sim, "ungdom-15"),
+                Flow::Expediering,
+            ))
+            .await
+            .unwrap();
+        let rx = withheld(&r)
+            .into_iter()
+            .find(|id| truth(&sim, "ungdom-15", id).1.is_none())
+            .expect("an unlocked prescription");
+        let got = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringBarnBehandlingsorsak,
+                false,
+            ))
+            .await
+            .unwrap();
+        assert!(
+            matches!(got.reason, TreatmentReason::Shown { .. }),
+            "{got:?}"
+        );
+
+        // An adult: refused after the Patient lookup, before the prescription is read.
+        c.new_customer();
+        let r = c
+            .lookup(LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering))
+            .await
+            .unwrap();
+        sim.clear_requests();
+        let e = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &withheld(&r)[0],
+                Flow::ExpedieringBarnBehandlingsorsak,
+                false,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.denial_rule, Some(DenialRule::PatientTooOld));
+        let paths: Vec<String> = sim.requests().into_iter().map(|q| q.path).collect();
+        assert_eq!(paths, ["/fhir/Patient"]);
+    }
+
+    #[tokio::test]
+    async fn only_the_shown_list_and_its_own_variants() {
+        let sim = sim().await;
+        let (c, _) = counter(&sim, "farmaceut");
+        // Nothing shown yet.
+        let e = c
+            .treatment_reason(&ask(1, "x", Flow::ExpedieringBehandlingsorsak, true))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+
+        c.new_customer();
+        let r = c
+            .lookup(LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering))
+            .await
+            .unwrap();
+        let rx = withheld(&r)[0].clone();
+        let sent = nll_requests(&sim);
+        for flow in [Flow::Expediering, Flow::Lakemedelsstod, Flow::EgnaUppgifter] {
+            let e = c
+                .treatment_reason(&ask(r.lookup_seq, &rx, flow, true))
+                .await
+                .unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{flow:?}");
+        }
+        let e = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                "not-in-the-list",
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        let e = c
+            .treatment_reason(&ask(
+                r.lookup_seq + 1,
+                &rx,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        assert!(
+            e.message.contains("sök fram patienten igen"),
+            "{}",
+            e.message
+        );
+        assert_eq!(nll_requests(&sim), sent, "nothing sent");
+
+        // A variant of another flow than the one shown: Läkemedelsstöd has none that reads one
+        // prescription, so its list cannot ask for a reason.
+        let mut req = LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Lakemedelsstod);
+        req.consent = true;
+        let l = c.lookup(req).await.unwrap();
+        let any = l.list.list.prescriptions[0].id.clone();
+        let e = c
+            .treatment_reason(&ask(
+                l.lookup_seq,
+                &any,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+
+        // The earlier list's seq after a new lookup; then an ended customer.
+        let e = c
+            .treatment_reason(&ask(
+                r.lookup_seq,
+                &rx,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        c.end_customer();
+        let e = c
+            .treatment_reason(&ask(
+                l.lookup_seq,
+                &any,
+                Flow::ExpedieringBehandlingsorsak,
+                true,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
     }
 }

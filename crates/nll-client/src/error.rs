@@ -401,6 +401,15 @@ impl ClientError {
         )
     }
 
+    /// A question about a list that is no longer shown (a newer lookup, or the customer ended).
+    pub fn list_gone() -> ClientError {
+        ClientError::new(
+            ErrorCode::Stale,
+            "Receptlistan visas inte längre (ny sökning eller kunden avslutad) – sök fram patienten igen.",
+            "The prescription list is no longer shown (a new lookup, or the customer was ended) – look the patient up again.",
+        )
+    }
+
     pub fn nothing_to_reveal() -> ClientError {
         ClientError::new(
             ErrorCode::NothingToReveal,

@@ -42,7 +42,7 @@ pub mod transport;
 pub use access_log::{to_csv, AccessLog, EntryKind, LogEntry, LogFilter};
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;
-pub use counter::{Counter, LookupResult, Revealed};
+pub use counter::{Counter, LookupResult, Revealed, TreatmentReasonRequest, TreatmentReasonResult};
 pub use error::{ClientError, ErrorClass, ErrorCode};
 pub use plan::LookupRequest;
 pub use secrets::{KeyringStore, MemorySecrets, Secret, SecretStore, SERVICE as KEYRING_SERVICE};

@@ -142,14 +142,15 @@ impl<'a> Call<'a> {
         })
     }
 
-    /// One logical GET: retried and logged per attempt. Returns the value and how many requests
-    /// were sent one after the other.
+    /// One logical GET: retried and logged per attempt. Returns the value, how many requests
+    /// were sent one after the other, and the `X-Request-ID` of the one that answered (shown to
+    /// the pharmacist next to what it fetched, as errors show theirs).
     pub async fn request<T>(
         &self,
         resource: &str,
         url: &str,
         read: impl Fn(&Answer) -> Read<T>,
-    ) -> Result<(T, u32), ClientError> {
+    ) -> Result<(T, u32, String), ClientError> {
         let c = self.client;
         let mut attempt = 0u32;
         let mut renewed = false;
@@ -203,10 +204,10 @@ impl<'a> Call<'a> {
                             continue;
                         }
                     }
-                    return read
-                        .result
-                        .map(|v| (v, sent))
-                        .map_err(|e| e.with_request_id(rid));
+                    return match read.result {
+                        Ok(v) => Ok((v, sent, rid)),
+                        Err(e) => Err(e.with_request_id(rid)),
+                    };
                 }
                 Err(f) => {
                     guard.finish(
@@ -233,7 +234,7 @@ impl<'a> Call<'a> {
         resource: &str,
         url: &str,
         log_ref: impl Fn(&Bundle) -> (Option<String>, Option<bool>),
-    ) -> Result<(Bundle, u32), ClientError> {
+    ) -> Result<(Bundle, u32, String), ClientError> {
         self.request(resource, url, |a| {
             let result = read_bundle(a);
             let (patient_ref, protected) = match &result {
@@ -249,24 +250,24 @@ impl<'a> Call<'a> {
         .await
     }
 
-    /// Every page of a search (`Bundle.link` next), up to `max_pages`. Returns the pages and the
-    /// number of requests sent one after the other.
+    /// Every page of a search (`Bundle.link` next), up to `max_pages`. Returns the pages, the
+    /// number of requests sent one after the other and the request id of the last page.
     pub async fn pages(
         &self,
         resource: &str,
         first: &str,
-    ) -> Result<(Vec<Bundle>, u32), ClientError> {
+    ) -> Result<(Vec<Bundle>, u32, Option<String>), ClientError> {
         let origin = origin(&self.client.base_url);
         let mut pages = Vec::new();
         let mut sent = 0;
         let mut url = first.to_string();
         loop {
-            let (b, n) = self.bundle(resource, &url, |_| (None, None)).await?;
+            let (b, n, rid) = self.bundle(resource, &url, |_| (None, None)).await?;
             sent += n;
             let next = b.next_url().map(str::to_string);
             pages.push(b);
             let Some(next) = next else {
-                return Ok((pages, sent));
+                return Ok((pages, sent, Some(rid)));
             };
             if pages.len() as u32 >= self.client.max_pages {
                 return Err(ClientError::too_many_pages(self.client.max_pages));

@@ -81,6 +81,8 @@ pub(crate) struct Planned {
     pub masked: MaskedList,
     pub context: nll::policy::RequestContext,
     pub patient_ref: Option<String>,
+    /// `X-Request-ID` of the (last) MedicationRequest search, if one was sent.
+    pub rx_request_id: Option<String>,
     pub round_trips: u32,
     pub requests: u32,
     pub elapsed_ms: u64,
@@ -280,7 +282,7 @@ pub(crate) async fn run(
     let found = lookup
         .as_ref()
         .ok()
-        .and_then(|(b, _)| b.patients().next().cloned());
+        .and_then(|(b, _, _)| b.patients().next().cloned());
     let mut facts = PatientFacts {
         age: Some(
             found
@@ -294,7 +296,7 @@ pub(crate) async fn run(
             .map(|p| masking::detect_protection(p, None, &labels).0),
         ..PatientFacts::unknown()
     };
-    if let Ok(Some((b, _))) = &guardian {
+    if let Ok(Some((b, _, _))) = &guardian {
         let child = patient.twelve();
         let g = confirmations
             .guardian
@@ -308,7 +310,7 @@ pub(crate) async fn run(
                     .is_none_or(|i| i.value == child)
         }));
     }
-    if let Ok(Some((active, _))) = &poa {
+    if let Ok(Some((active, _, _))) = &poa {
         facts.power_of_attorney_active = Some(*active);
     }
     let patient_ref = found.as_ref().and_then(|p| p.id.clone());
@@ -330,9 +332,9 @@ pub(crate) async fn run(
             return Err(ClientError::policy(&d));
         }
     };
-    let (patient_bundle, n_lookup) = lookup?;
-    let n_guardian = guardian?.map(|(_, n)| n).unwrap_or(0);
-    let n_poa = poa?.map(|(_, n)| n).unwrap_or(0);
+    let (patient_bundle, n_lookup, _) = lookup?;
+    let n_guardian = guardian?.map(|(_, n, _)| n).unwrap_or(0);
+    let n_poa = poa?.map(|(_, n, _)| n).unwrap_or(0);
     let stage1 = n_lookup.max(n_guardian).max(n_poa);
     let Some(pref) = patient_ref.clone() else {
         return Err(ClientError::patient_not_found());
@@ -360,7 +362,7 @@ pub(crate) async fn run(
     let wants = |r: Resource| ctx.resources.contains(&r);
     let list_info = async {
         if !wants(Resource::ListInfo) {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), 0, None));
         }
         let url = format!(
             "{base}/Basic?code={}&subject={subject}",
@@ -370,7 +372,7 @@ pub(crate) async fn run(
     };
     let prescriptions = async {
         if !wants(Resource::MedicationRequest) {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), 0, None));
         }
         let only = match (&req.prescription_id, one_prescription) {
             (Some(id), true) => format!("&_id={}", query_encode(id.trim())),
@@ -382,7 +384,7 @@ pub(crate) async fn run(
     };
     let dispenses = async {
         if !wants(Resource::MedicationDispense) {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), 0, None));
         }
         let url = format!("{base}/MedicationDispense?patient={pid}{count}");
         call.pages(resource_name(Resource::MedicationDispense), &url)
@@ -390,12 +392,12 @@ pub(crate) async fn run(
     };
     let locks = async {
         if !wants(Resource::DataLock) {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), 0, None));
         }
         let url = format!("{base}/Basic?code={}&subject={subject}", F::BASIC_DATALOCK);
         call.pages(resource_name(Resource::DataLock), &url).await
     };
-    let ((li, n1), (rx, n2), (disp, n3), (lk, n4)) =
+    let ((li, n1, _), (rx, n2, rx_request_id), (disp, n3, _), (lk, n4, _)) =
         tokio::try_join!(list_info, prescriptions, dispenses, locks)?;
     let stage2 = n1.max(n2).max(n3).max(n4);
 
@@ -448,6 +450,7 @@ pub(crate) async fn run(
         masked,
         context: ctx,
         patient_ref: Some(pref),
+        rx_request_id,
         round_trips: stage1 + stage2,
         requests,
         elapsed_ms: started.elapsed().as_millis() as u64,
