@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "lookup",
     "reveal",
     "end_customer",
+    "treatment_reason",
     "access_log",
     "access_log_csv",
     "get_settings",

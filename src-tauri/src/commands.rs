@@ -8,7 +8,8 @@ use nll::ids::PersonId;
 use nll::policy::FlowInfo;
 use nll::Role;
 use nll_client::{
-    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, Revealed, UserInfo,
+    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, Revealed,
+    TreatmentReasonRequest, TreatmentReasonResult, UserInfo,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -155,6 +156,18 @@ pub async fn lookup(state: State<'_, AppState>, request: LookupRequest) -> Res<L
 #[tauri::command]
 pub fn reveal(state: State<'_, AppState>, lookup_seq: u64, key: String) -> Res<Revealed> {
     state.counter()?.reveal(lookup_seq, &key)
+}
+
+/// One prescription's treatment reason for the shown list, read with a treatment-reason variant
+/// of its flow (the patient's consent now, a locked reason, a child who cannot consent). The
+/// list on screen, its reveals and printouts stay as they are; the client checks the policy and
+/// logs the read.
+#[tauri::command]
+pub async fn treatment_reason(
+    state: State<'_, AppState>,
+    request: TreatmentReasonRequest,
+) -> Res<TreatmentReasonResult> {
+    state.counter()?.treatment_reason(&request).await
 }
 
 /// "Avsluta kund" (Esc) and the idle timeout: every patient detail leaves memory.

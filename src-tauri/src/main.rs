@@ -59,6 +59,7 @@ fn main() {
             commands::lookup,
             commands::reveal,
             commands::end_customer,
+            commands::treatment_reason,
             commands::access_log,
             commands::access_log_csv,
             commands::get_settings,
