@@ -8,6 +8,8 @@ import type { IdCheck } from "./bindings/IdCheck";
 import type { LookupRequest } from "./bindings/LookupRequest";
 import type { LookupResult } from "./bindings/LookupResult";
 import type { Revealed } from "./bindings/Revealed";
+import type { TreatmentReasonRequest } from "./bindings/TreatmentReasonRequest";
+import type { TreatmentReasonResult } from "./bindings/TreatmentReasonResult";
 import type { LogEntry } from "./bindings/LogEntry";
 import type { AccessLogQuery } from "./bindings/AccessLogQuery";
 import type { Settings } from "./bindings/Settings";
@@ -36,6 +38,12 @@ export interface Backend {
   lookup(request: LookupRequest): Promise<LookupResult>;
   /** One masked value of the shown list, for this errand; the shell logs the reveal. */
   reveal(lookupSeq: number, key: string): Promise<Revealed>;
+  /**
+   * One prescription's treatment reason for the shown list, read with a treatment-reason
+   * variant of its flow (consent now, a locked reason, a child). The shown list stays; the shell
+   * checks the policy and logs the read. Errors reject with a ClientError.
+   */
+  treatmentReason(request: TreatmentReasonRequest): Promise<TreatmentReasonResult>;
   /** Avsluta kund / idle timeout: the shell forgets every patient detail. */
   endCustomer(): Promise<void>;
   /** The printouts the shown customer's flow allows (policy, dos or not). */
@@ -113,6 +121,7 @@ export class TauriBackend implements Backend {
   checkGln(text: string) { return this.call<GlnCheck>("check_gln", { text }); }
   lookup(request: LookupRequest) { return this.call<LookupResult>("lookup", { request }); }
   reveal(lookupSeq: number, key: string) { return this.call<Revealed>("reveal", { lookupSeq, key }); }
+  treatmentReason(request: TreatmentReasonRequest) { return this.call<TreatmentReasonResult>("treatment_reason", { request }); }
   endCustomer() { return this.call<void>("end_customer"); }
   printouts() { return this.call<PrintoutKind[]>("printouts"); }
   renderPreview(kind: PrintoutKind) { return this.call<PrintPreview>("render_preview", { kind }); }

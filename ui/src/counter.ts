@@ -15,6 +15,8 @@ import type { LookupRequest } from "./bindings/LookupRequest";
 import type { LookupResult } from "./bindings/LookupResult";
 import type { ClientError } from "./bindings/ClientError";
 import type { Requirement } from "./bindings/Requirement";
+import type { PrescriptionView } from "./bindings/PrescriptionView";
+import type { TreatmentReasonResult } from "./bindings/TreatmentReasonResult";
 
 export type Tab = "current" | "future" | "past" | "dispenses" | "locks";
 export const TABS: Tab[] = ["current", "future", "past", "dispenses", "locks"];
@@ -27,7 +29,14 @@ export type Status =
   | { kind: "idle-cleared"; minutes: number };
 
 /** What changed, so a view re-renders only that region. */
-export type Change = "input" | "checks" | "flow" | "status" | "tab" | "reveal";
+export type Change = "input" | "checks" | "flow" | "status" | "tab" | "reveal" | "reason";
+
+/** A treatment reason asked for on a row of the shown list. */
+export type ReasonState = { kind: "pending" } | { kind: "done"; result: TreatmentReasonResult } | { kind: "error"; error: ClientError };
+
+/** How a row's treatment reason may be asked for: the consent variant (the locked-reason one for
+ *  a locked reason) and, for a patient under 18, the child variant. */
+export type ReasonOptions = { consent: FlowInfo | null; child: FlowInfo | null; locked: boolean };
 
 type Field = "pnr" | "agent" | "guardian";
 
@@ -52,6 +61,8 @@ export class Counter {
   revealed = new Map<string, string>();
   /** A reveal that failed (shown without losing the list). */
   revealError: ClientError | null = null;
+  /** Treatment reasons asked for on rows of the shown list, for this errand only (prescription id → state). */
+  reasons = new Map<string, ReasonState>();
   tab: Tab = "current";
   /** After an answer the next typed digit starts a new number (the field is selected). */
   replaceOnNextInput = false;
@@ -154,6 +165,7 @@ export class Counter {
       }
       this.token++;
       this.revealed.clear();
+      this.reasons.clear();
       this.revealError = null;
       this.status = { kind: "empty", ended: false };
       this.emit("status");
@@ -221,6 +233,7 @@ export class Counter {
     const message = t(key);
     this.token++;
     this.revealed.clear();
+    this.reasons.clear();
     this.status = { kind: "error", error: { code, message, messageEn: message, requestId: null, nllCode: null, httpStatus: null, denialRule: null }, request: null };
     this.emit("status");
   }
@@ -228,6 +241,7 @@ export class Counter {
   private async run(request: LookupRequest) {
     const token = ++this.token;
     this.revealed.clear();
+    this.reasons.clear();
     this.revealError = null;
     this.status = { kind: "fetching", request };
     this.emit("status");
@@ -265,6 +279,53 @@ export class Counter {
     this.emit("reveal");
   }
 
+  /** The shown flow's treatment-reason variants the role may use (started from a row). */
+  reasonVariants(): FlowInfo[] {
+    if (this.status.kind !== "result") return [];
+    const shown = this.status.result.context.flow;
+    return this.flows.filter((f) => f.mainFlow === shown && f.flow !== shown && readsOnePrescription(f));
+  }
+
+  /** What may be offered for a row: nothing unless its reason was withheld. The variants are
+   *  found by what they require (policy data), not by name. */
+  reasonOptions(rx: PrescriptionView): ReasonOptions {
+    const none: ReasonOptions = { consent: null, child: null, locked: false };
+    if (this.status.kind !== "result" || rx.treatmentReason.kind !== "withheld") return none;
+    const variants = this.reasonVariants();
+    const requiring = (q: Requirement) => variants.find((f) => f.requires.some((r) => r.requirement === q)) ?? null;
+    // A privacy lock on the prescription covers its reason too: only the locked-reason consent opens it.
+    const locked = rx.markers.includes("privacyLocked");
+    const age = this.status.result.list.list.patient.age;
+    return {
+      consent: requiring(locked ? "locked-treatment-reason-consent" : "treatment-reason-consent"),
+      child: age !== null && age < 18 ? requiring("patient-under18") : null,
+      locked,
+    };
+  }
+
+  /** Reads one row's treatment reason on purpose. The shown list stays; the answer lives here for
+   *  this errand only. Resolves with the error (also kept for the row), or null. */
+  async treatmentReason(prescriptionId: string, flow: Flow, consent: boolean): Promise<ClientError | null> {
+    if (this.status.kind !== "result") return null;
+    const token = this.token;
+    const lookupSeq = this.status.result.lookupSeq;
+    this.reasons.set(prescriptionId, { kind: "pending" });
+    this.emit("reason");
+    try {
+      const result = await this.backend.treatmentReason({ lookupSeq, prescriptionId, flow, consent });
+      if (token !== this.token) return null; // another customer or list by now
+      this.reasons.set(prescriptionId, { kind: "done", result });
+      this.emit("reason");
+      return null;
+    } catch (e) {
+      if (token !== this.token) return null;
+      const error = asClientError(e);
+      this.reasons.set(prescriptionId, { kind: "error", error });
+      this.emit("reason");
+      return error;
+    }
+  }
+
   setTab(tab: Tab) {
     if (this.tab === tab) return;
     this.tab = tab;
@@ -273,7 +334,7 @@ export class Counter {
 
   /** Is anything of a customer held (typed numbers, answers, revealed values)? */
   hasCustomer(): boolean {
-    return this.status.kind === "result" || this.status.kind === "error" || this.status.kind === "fetching" || this.pnr !== "" || this.agent !== "" || this.guardian !== "" || this.revealed.size > 0;
+    return this.status.kind === "result" || this.status.kind === "error" || this.status.kind === "fetching" || this.pnr !== "" || this.agent !== "" || this.guardian !== "" || this.revealed.size > 0 || this.reasons.size > 0;
   }
 
   /** Avsluta kund (Esc) or the idle timeout: forget everything of this customer, here and in the shell. */
@@ -288,6 +349,7 @@ export class Counter {
     this.consent = false;
     this.identityChecked = false;
     this.revealed.clear();
+    this.reasons.clear();
     this.revealError = null;
     this.flow = this.defaultFlow();
     this.tab = "current";

@@ -14,6 +14,8 @@ import type { MaskedField } from "../bindings/MaskedField";
 import type { MaskedFieldKind } from "../bindings/MaskedFieldKind";
 import type { Guarded } from "../bindings/Guarded";
 import type { Revealed } from "../bindings/Revealed";
+import type { TreatmentReasonRequest } from "../bindings/TreatmentReasonRequest";
+import type { TreatmentReasonResult } from "../bindings/TreatmentReasonResult";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { AccessLogQuery } from "../bindings/AccessLogQuery";
 import type { Settings } from "../bindings/Settings";
@@ -86,6 +88,8 @@ export class FakeBackend implements Backend {
   /** Per-lookup delays in ms, consumed in order (tests make an earlier lookup slower). */
   delays: number[] = [];
   latencyMs: number;
+  /** Failures the next treatment-reason reads answer with, in order (tests of the error path). */
+  reasonFaults: ClientError[] = [];
   /** Every call, in order, by method name (tests assert what the UI asked for). */
   calls: string[] = [];
   secrets = new Map<string, string>();
@@ -287,6 +291,44 @@ export class FakeBackend implements Backend {
     if (!c || !v) throw err("nothing-to-reveal", "Uppgiften finns inte längre att visa. Hämta patienten igen.", "The value is no longer there to reveal. Fetch the patient again.");
     this.logRow("reveal", c.flow, { resource: v.kind, patientRef: c.masked.list.patient.nllId, protected: true, fieldKey: key, outcome: "revealed" });
     return { sessionId: this.session, key, kind: v.kind, value: v.value };
+  }
+
+  /** Like `Counter::treatment_reason`: the shown list's patient, one prescription, a variant of
+   * the shown flow; consent checked before anything is "sent", the child's age after the
+   * lookup; a locked reason only with the locked-reason variant. The shown list is not touched. */
+  async treatmentReason(req: TreatmentReasonRequest): Promise<TreatmentReasonResult> {
+    this.calls.push(`treatmentReason:${req.flow}:${req.prescriptionId}`);
+    const c = this.current;
+    if (!c || c.seq !== req.lookupSeq) throw err("stale", "Receptlistan visas inte längre (ny sökning eller kunden avslutad) – sök fram patienten igen.", "The prescription list is no longer shown (a new lookup, or the customer was ended) – look the patient up again.");
+    const flow = this.flowsFor().find((f) => f.flow === req.flow);
+    const oneRx = flow && !flow.resources.includes("list-info") && !flow.resources.includes("medication-dispense");
+    if (!flow || !oneRx || flow.mainFlow !== c.flow.flow || flow.flow === c.flow.flow) throw err("invalid-input", "Ärendet kan inte visa en behandlingsorsak i listan som visas.", "That flow cannot show a treatment reason in the list shown.");
+    const rx = c.patient.prescriptions.find((r) => r.id === req.prescriptionId);
+    if (!rx) throw err("invalid-input", "Receptet finns inte i listan som visas: välj det på en rad i listan.", "The prescription is not in the list shown.");
+    const patientRef = c.masked.list.patient.nllId;
+    const needs = new Set(flow.requires.map((r) => r.requirement));
+    const refuse = (e: ClientError) => {
+      this.logRow("denial", flow, { patientRef: needs.has("patient-under18") ? patientRef : null, outcome: e.denialRule ?? e.code });
+      return e;
+    };
+    if (needs.has("treatment-reason-consent") && !req.consent) throw refuse(denial("consent-missing", "Behandlingsorsaken visas bara om patienten samtycker nu: bekräfta samtycket först.", "The treatment reason is shown only if the patient consents now: confirm the consent first."));
+    if (needs.has("locked-treatment-reason-consent") && !req.consent) throw refuse(denial("consent-missing", "En spärrad behandlingsorsak visas bara om patienten samtycker nu: bekräfta samtycket först.", "A locked treatment reason is shown only if the patient consents now: confirm the consent first."));
+    const age = c.masked.list.patient.age ?? 0;
+    if (needs.has("patient-under18") && age >= 18) throw refuse(denial("patient-too-old", `Behandlingsorsak utan samtycke för barn gäller bara patienter under 18 år; patienten är ${age} år.`, `Treatment reason without consent for a child applies only to patients under 18; the patient is ${age}.`));
+    const delay = this.latencyMs;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const rid = requestId();
+    const fault = this.reasonFaults.shift();
+    if (fault) {
+      this.logRow("request", flow, { resource: "medication-request", patientRef, protected: c.patient.protected, requestId: rid, outcome: fault.code, httpStatus: fault.httpStatus });
+      throw { ...fault, requestId: rid };
+    }
+    if (this.current !== c) throw err("stale", "Svaret gällde en tidigare kund eller sökning och visas därför inte – sök igen om det behövs.", "The answer belonged to an earlier customer or lookup.");
+    this.logRow("request", flow, { resource: "medication-request", patientRef, protected: c.patient.protected, requestId: rid, httpStatus: 200 });
+    const locked = rx.markers.includes("privacyLocked");
+    const truth = rx.treatmentReason;
+    const reason: TreatmentReasonResult["reason"] = truth.kind !== "shown" ? truth : locked && !needs.has("locked-treatment-reason-consent") ? { kind: "withheld", reason: "masked" } : truth;
+    return { sessionId: this.session, lookupSeq: c.seq, prescriptionId: rx.id, flow: flow.flow, reason: structuredClone(reason), requestId: rid };
   }
 
   async endCustomer() {

@@ -272,7 +272,7 @@ function barn9(): FakePatient {
 
 function ungdom15(): FakePatient {
   const pill = rx({ p: PRODUCTS.neovletta, dosage: "1 tablett dagligen i 21 dagar, därefter 7 dagars uppehåll", doc: DOCTORS.nyman, authored: 70, allowed: 4, made: 1, chain: "chain-ungdom-pill", markers: ["notToGuardian"], reason: withheld });
-  const adhd = rx({ p: PRODUCTS.elvanse, dosage: "1 kapsel på morgonen", doc: DOCTORS.ahmadi, authored: 25, allowed: 1, made: 0, substitution: false, reason: withheld });
+  const adhd = rx({ p: PRODUCTS.elvanse, dosage: "1 kapsel på morgonen", doc: DOCTORS.ahmadi, authored: 25, allowed: 1, made: 0, substitution: false, reason: reason("ADHD") });
   return patient({
     key: "ungdom-15",
     personnummer: "201105205825",

@@ -17,6 +17,7 @@ describe("TauriBackend", () => {
   it("calls the shell's snake_case commands with camelCase arguments", async () => {
     const { invoke, b } = tauri();
     const q = { since: "2026-11-01", protectedOnly: true, revealsOnly: false };
+    const tr = { lookupSeq: 3, prescriptionId: "rx-1", flow: "expediering-behandlingsorsak" as const, consent: true };
     const req = { personnummer: "196804152384", flow: "expediering" as const, consent: false, identityChecked: false, agent: null, guardian: null, prescriptionId: null };
     await b.sessionInfo();
     await b.login("farmaceut");
@@ -25,6 +26,7 @@ describe("TauriBackend", () => {
     await b.checkGln("7350045511119");
     await b.lookup(req);
     await b.reveal(3, "rx/1/prescriber.name");
+    await b.treatmentReason(tr);
     await b.endCustomer();
     await b.printouts();
     await b.renderPreview("uthamtade");
@@ -42,6 +44,7 @@ describe("TauriBackend", () => {
       ["check_gln", { text: "7350045511119" }],
       ["lookup", { request: req }],
       ["reveal", { lookupSeq: 3, key: "rx/1/prescriber.name" }],
+      ["treatment_reason", { request: tr }],
       ["end_customer"],
       ["printouts"],
       ["render_preview", { kind: "uthamtade" }],

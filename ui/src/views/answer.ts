@@ -12,6 +12,7 @@ import type { LockView } from "../bindings/LockView";
 import type { PrintoutKind } from "../bindings/PrintoutKind";
 import type { Resource } from "../bindings/Resource";
 import { guarded, type GuardCtx } from "./fields";
+import { reasonCell } from "./reason";
 import { VirtualTable, type Column } from "./virtual-table";
 
 export type AnswerActions = {
@@ -319,6 +320,12 @@ export class AnswerView {
     }
   }
 
+  /** After a treatment reason was asked for: the visible rows show it (or the error). */
+  refreshReasons() {
+    if (this.counter.status.kind !== "result") return;
+    this.table?.refresh();
+  }
+
   /** For tests and the frame budget: how many rows are in the DOM. */
   renderedRows(): number {
     return this.table?.renderedRows() ?? 0;
@@ -335,7 +342,7 @@ export class AnswerView {
       return new VirtualTable<LockView>({ id: "table", label, columns: lockColumns(rx), emptyText: t(EMPTY_KEYS[tab]) }) as unknown as VirtualTable<never>;
     }
     const rows = this.rowsFor(tab, _r) as PrescriptionView[];
-    const opts = { markers: rows.some((r) => r.markers.length > 0), allWithheld: rows.some((r) => r.treatmentReason.kind === "withheld") && rows.every((r) => r.treatmentReason.kind !== "shown") };
+    const opts = { markers: rows.some((r) => r.markers.length > 0), allWithheld: rows.some((r) => r.treatmentReason.kind === "withheld") && rows.every((r) => r.treatmentReason.kind !== "shown"), counter: this.counter };
     return new VirtualTable<PrescriptionView>({ id: "table", label, columns: prescriptionColumns(tab, ctx, opts), emptyText: t(EMPTY_KEYS[tab]) }) as unknown as VirtualTable<never>;
   }
 
@@ -352,7 +359,25 @@ function prescriberCells(p: PrescriptionView["prescriber"], ctx: GuardCtx): HTML
   return [line(guarded(p.name, ctx) ?? "–"), sub(guarded(p.workplaceName, ctx) ?? p.profession ?? "")];
 }
 
-function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; allWithheld: boolean }): Column<PrescriptionView>[] {
+/** The dosage column's second line: a treatment reason asked for on this row (or its button),
+ *  then what the flow shows there otherwise. */
+function dosageSub(r: PrescriptionView, ctx: GuardCtx, opts: { allWithheld: boolean; counter: Counter }): HTMLElement | null {
+  const asked = r.treatmentReason.kind === "withheld" ? reasonCell(r, opts.counter) : null;
+  const rest: (Node | string | null)[] | null =
+    r.treatmentReason.kind === "shown"
+      ? [t("rx.reason", { text: r.treatmentReason.text })]
+      : r.treatmentReason.kind === "withheld" && !opts.allWithheld && !asked
+        ? [h("span", { class: "muted" }, t("rx.reasonWithheld"))]
+        : r.dos && r.dosePharmacyName
+          ? [`${t("rx.dosePharmacy")}: `, guarded(r.dosePharmacyName, ctx)]
+          : r.receivingPharmacy
+            ? [`${t("rx.receivingPharmacy")}: `, guarded(r.receivingPharmacy, ctx)]
+            : null;
+  if (asked) return sub(asked, rest && " · ", ...(rest ?? []));
+  return rest && sub(...rest);
+}
+
+function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; allWithheld: boolean; counter: Counter }): Column<PrescriptionView>[] {
   const validity: Column<PrescriptionView> =
     tab === "future"
       ? { title: t("col.validFrom"), width: "104px", render: (r) => [line(r.validFrom ?? "–"), sub(r.validUntil ? `– ${r.validUntil}` : "")] }
@@ -376,18 +401,7 @@ function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; 
     {
       title: t("col.dosage"),
       width: "minmax(160px, 2fr)",
-      render: (r) => [
-        line(r.dosage ?? "–"),
-        r.treatmentReason.kind === "shown"
-          ? sub(t("rx.reason", { text: r.treatmentReason.text }))
-          : r.treatmentReason.kind === "withheld" && !opts.allWithheld
-            ? sub(h("span", { class: "muted" }, t("rx.reasonWithheld")))
-            : r.dos && r.dosePharmacyName
-              ? sub(`${t("rx.dosePharmacy")}: `, guarded(r.dosePharmacyName, ctx))
-              : r.receivingPharmacy
-                ? sub(`${t("rx.receivingPharmacy")}: `, guarded(r.receivingPharmacy, ctx))
-                : null,
-      ],
+      render: (r) => [line(r.dosage ?? "–"), dosageSub(r, ctx, opts)],
     },
     { title: t("col.left"), width: "76px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },
     validity,

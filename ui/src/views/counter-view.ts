@@ -68,6 +68,9 @@ export class CounterView {
       case "reveal":
         this.answer.refreshRevealed();
         break;
+      case "reason":
+        this.answer.refreshReasons();
+        break;
     }
   }
 
