@@ -1,10 +1,12 @@
 // Browser demo with the fake backend only: URL parameters put the screen in a given state, so
 // screenshots (README, design review) can be taken with a plain headless browser:
 //   ?fake=1&login=farmaceut&fkey=1&pnr=196804152384&tab=4&reveal=1&print=1&view=log&lang=en
+//   reason=show reads the first offered treatment reason with consent; reason=ask opens its modal.
 // Never used with the real shell (the Tauri window has no query string).
 import type { App } from "./app";
 import { TABS } from "./counter";
 import { setLang } from "./i18n";
+import { askReason } from "./views/reason";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,6 +33,12 @@ export async function runDemo(app: App, params: URLSearchParams) {
   const reveal = Number(params.get("reveal") ?? "0");
   if (reveal && counter.status.kind === "result") {
     for (const f of counter.status.result.list.record.filter((r) => r.key.startsWith("rx/")).slice(0, reveal)) await counter.reveal(f.key);
+  }
+  const reason = params.get("reason");
+  if (reason && counter.status.kind === "result") {
+    const rx = counter.status.result.list.list.prescriptions.find((p) => p.group === counter.tab && (counter.reasonOptions(p).consent || counter.reasonOptions(p).child));
+    if (rx && reason === "show") await counter.treatmentReason(rx.id, (counter.reasonOptions(rx).consent ?? counter.reasonOptions(rx).child)!.flow, true);
+    if (rx && reason === "ask") askReason(rx, counter);
   }
   if (params.get("print")) await app.openPrint();
   const view = params.get("view");
