@@ -8,17 +8,27 @@ mod settings;
 mod state;
 
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use tauri::Manager;
+use tauri::{Listener, Manager};
 
 use crate::settings::Settings;
 use crate::state::AppState;
 
 fn main() {
+    let started = Instant::now();
     let _ = rustls::crypto::ring::default_provider().install_default();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            // The UI says when its first screen can be used; the start-up time pilots and
+            // scripts/measure.sh read (stderr, one line).
+            app.once_any("ui-ready", move |_| {
+                eprintln!(
+                    "receptdisk: interactive after {} ms",
+                    started.elapsed().as_millis()
+                );
+            });
             let paths = app.path();
             // RECEPTDISK_HOME gives tests and pilots a private folder for settings and the log.
             let (config_dir, data_dir) = match std::env::var_os("RECEPTDISK_HOME") {

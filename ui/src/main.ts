@@ -6,6 +6,8 @@ async function main() {
   const backend = await chooseBackend();
   const app = new App(document.getElementById("app")!, backend);
   await app.start();
+  // The first screen is usable now: the shell reports the start-up time.
+  await backend.announceReady();
   // Screenshot states for the browser demo (fake backend only; see demo.ts).
   const params = new URLSearchParams(location.search);
   if (backend.kind === "fake" && params.has("login")) {

@@ -81,6 +81,9 @@ export type FakeOptions = {
 
 export class FakeBackend implements Backend {
   readonly kind = "fake" as const;
+  announceReady() {
+    return Promise.resolve();
+  }
   readonly patients = catalogue();
   user: (typeof USERS)[number] | null = null;
   settings: Settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv" };

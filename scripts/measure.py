@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Start-up time and idle memory of the Receptdisk window, as the README reports them.
+
+Usage: scripts/measure.py [BINARY] [RUNS]   (default: the release build if present, else debug; 5 runs)
+
+Each run starts the app in training mode with an empty RECEPTDISK_HOME (as on a fresh machine,
+including the in-process NLL test server) and waits for the line the shell prints when the UI's
+first screen is usable ("receptdisk: interactive after N ms"). Start-up time is measured from
+spawning the process to that line. After 10 s of idling on the login screen the memory of the app
+and its WebKit helper processes is summed (PSS, from /proc/<pid>/smaps_rollup: shared pages
+counted once). Needs DISPLAY (e.g. Xvfb at 1280x800). Reports, never asserts: timing depends on
+the machine.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/receptdisk/target"))
+
+
+def default_binary():
+    for profile in ("release", "debug"):
+        path = os.path.join(TARGET, profile, "receptdisk")
+        if os.path.exists(path):
+            return path
+    sys.exit("no receptdisk binary: build it first (cargo build -p receptdisk --release)")
+
+
+def descendants(pid):
+    """pid and every process below it (WebKitWebProcess, WebKitNetworkProcess …)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def memory_kib(pids):
+    """(PSS, RSS) in KiB summed over the processes."""
+    pss = rss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            pass
+    return pss, rss
+
+
+def one_run(binary, idle_s):
+    home = tempfile.mkdtemp(prefix="receptdisk-measure-")
+    env = dict(os.environ, RECEPTDISK_HOME=home)
+    start = time.monotonic()
+    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:
+            if "interactive after" in line:
+                spawn_to_ready = (time.monotonic() - start) * 1000
+                break
+        else:
+            sys.exit(f"{binary} exited before its first screen (exit {proc.wait()})")
+        time.sleep(idle_s)
+        pids = descendants(proc.pid)
+        pss, rss = memory_kib(pids)
+        names = []
+        for p in pids:
+            try:
+                with open(f"/proc/{p}/comm") as f:
+                    names.append(f.read().strip())
+            except OSError:
+                pass
+        return spawn_to_ready, pss, rss, names
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else default_binary()
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    if not os.environ.get("DISPLAY"):
+        sys.exit("DISPLAY is not set (start Xvfb: Xvfb :99 -screen 0 1280x800x24 & export DISPLAY=:99)")
+    print(f"binary: {binary}")
+    times, psss, rsss = [], [], []
+    for i in range(runs):
+        t, pss, rss, names = one_run(binary, idle_s=10)
+        times.append(t)
+        psss.append(pss)
+        rsss.append(rss)
+        print(f"run {i + 1}: interactive after {t:.0f} ms; idle memory PSS {pss / 1024:.0f} MiB, "
+              f"RSS {rss / 1024:.0f} MiB ({', '.join(names)})")
+    print(f"median of {runs}: start-up to interactive {statistics.median(times):.0f} ms "
+          f"(target < 1500 ms); idle memory PSS {statistics.median(psss) / 1024:.0f} MiB "
+          f"(target < 150 MB), RSS {statistics.median(rsss) / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
