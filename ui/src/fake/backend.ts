@@ -202,7 +202,7 @@ export class FakeBackend implements Backend {
     const anyFlow = FAKE_FLOWS.find((f) => f.flow === req.flow);
     if (!anyFlow) throw err("invalid-input", "Okänt ärende.", "Unknown flow.");
     const refuse = (e: ClientError) => {
-      this.logRow("denial", anyFlow, { outcome: e.denialRule ?? e.code });
+      this.logRow("denial", anyFlow, { outcome: `denied: ${e.denialRule ?? e.code}` });
       return e;
     };
     if (!flow) {
@@ -243,7 +243,7 @@ export class FakeBackend implements Backend {
     const patientRef = nllId(p.key);
     const age = ageOn(id.birthDate!, FAKE_TODAY);
     const post = (e: ClientError) => {
-      this.logRow("denial", flow, { patientRef, protected: p.protected, outcome: e.denialRule ?? e.code });
+      this.logRow("denial", flow, { patientRef, protected: p.protected, outcome: `denied: ${e.denialRule ?? e.code}` });
       return e;
     };
     if (flow.flow === "vardnadshavare") {
@@ -311,7 +311,7 @@ export class FakeBackend implements Backend {
     const patientRef = c.masked.list.patient.nllId;
     const needs = new Set(flow.requires.map((r) => r.requirement));
     const refuse = (e: ClientError) => {
-      this.logRow("denial", flow, { patientRef: needs.has("patient-under18") ? patientRef : null, outcome: e.denialRule ?? e.code });
+      this.logRow("denial", flow, { patientRef: needs.has("patient-under18") ? patientRef : null, outcome: `denied: ${e.denialRule ?? e.code}` });
       return e;
     };
     if (needs.has("treatment-reason-consent") && !req.consent) throw refuse(denial("consent-missing", "Behandlingsorsaken visas bara om patienten samtycker nu: bekräfta samtycket först.", "The treatment reason is shown only if the patient consents now: confirm the consent first."));

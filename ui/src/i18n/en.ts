@@ -239,6 +239,10 @@ export const en: Record<Key, string> = {
   "log.kind.reveal": "Revealed value",
   "log.yes": "Yes",
   "log.no": "No",
+  "log.outcome.ok": "Answered",
+  "log.outcome.revealed": "Shown",
+  "log.outcome.denied": "Refused",
+  "log.outcome.error": "Error",
 
   "settings.title": "Settings",
   "settings.mode": "Mode",

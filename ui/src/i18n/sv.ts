@@ -238,6 +238,10 @@ export const sv = {
   "log.kind.reveal": "Visad uppgift",
   "log.yes": "Ja",
   "log.no": "Nej",
+  "log.outcome.ok": "Svar",
+  "log.outcome.revealed": "Visad",
+  "log.outcome.denied": "Nekad",
+  "log.outcome.error": "Fel",
 
   "settings.title": "Inställningar",
   "settings.mode": "Läge",

@@ -1,6 +1,7 @@
 // Print panel, access log, settings, language — against the FakeBackend.
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_PATIENTS } from "../fake/patients";
+import { outcomeText } from "../views/log-view";
 import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
 
 afterEach(() => teardown());
@@ -137,6 +138,20 @@ describe("access log", () => {
     expect(text("#log-msg")).toContain("receptdisk-atkomstlogg");
     key("Escape");
     expect(document.querySelector("#counter")).not.toBeNull();
+  });
+
+  it("says each outcome in words and keeps the code in the tooltip", async () => {
+    await setup();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    $("#open-log").click();
+    await flush();
+    const cells = [...document.querySelectorAll<HTMLElement>("#log-table [title]")].filter((e) => e.title === "ok");
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells[0].textContent).toBe("Svar");
+    expect(outcomeText("revealed")).toBe("Visad");
+    expect(outcomeText("denied: consent-missing")).toBe("Nekad: consent-missing");
+    expect(outcomeText("http 503")).toBe("Fel: http 503");
+    expect(outcomeText("timeout")).toBe("Fel: timeout");
   });
 });
 

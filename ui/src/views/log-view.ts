@@ -21,6 +21,15 @@ function short(s: string | null): string {
   return s.length > 13 ? `${s.slice(0, 13)}…` : s;
 }
 
+/** The log's outcome code in words ("ok", "revealed", "denied: <rule>", "http 503", "timeout"…);
+ * the code itself stays in the tooltip and in the CSV export. */
+export function outcomeText(outcome: string): string {
+  if (outcome === "ok") return t("log.outcome.ok");
+  if (outcome === "revealed") return t("log.outcome.revealed");
+  if (outcome.startsWith("denied")) return `${t("log.outcome.denied")}${outcome.slice("denied".length)}`;
+  return `${t("log.outcome.error")}: ${outcome}`;
+}
+
 export class LogView {
   readonly el: HTMLElement;
   private readonly since: HTMLInputElement;
@@ -66,7 +75,7 @@ export class LogView {
         },
         { title: t("log.patient"), width: "130px", render: (r) => h("span", { title: r.patientRef ?? "" }, short(r.patientRef)) },
         { title: t("log.protected"), width: "76px", render: (r) => (r.protected === null ? "–" : r.protected ? h("strong", { class: "danger" }, t("log.yes")) : t("log.no")) },
-        { title: t("log.outcome"), width: "minmax(90px, 0.8fr)", render: (r) => [h("div", { class: "cell-line" }, r.outcome), r.httpStatus ? h("div", { class: "cell-line cell-sub" }, `HTTP ${r.httpStatus}${r.nllCode ? ` · ${r.nllCode}` : ""}`) : null] },
+        { title: t("log.outcome"), width: "minmax(90px, 0.8fr)", render: (r) => [h("div", { class: "cell-line", title: r.outcome }, outcomeText(r.outcome)), r.httpStatus ? h("div", { class: "cell-line cell-sub" }, `HTTP ${r.httpStatus}${r.nllCode ? ` · ${r.nllCode}` : ""}`) : null] },
         { title: t("log.request"), width: "120px", render: (r) => h("span", { title: r.requestId ?? "" }, short(r.requestId)) },
       ],
     });
