@@ -9,6 +9,8 @@ app="${CARGO_TARGET_DIR:-$HOME/.cache/receptdisk/target}/debug/receptdisk"
 (cd ui && npm run -s build)
 cargo build -q -p receptdisk
 tmp=$(mktemp -d)
+# The app inherits tauri-driver's environment: its own settings and access log, empty at start.
+export RECEPTDISK_HOME="$tmp/home"
 tauri-driver --port 4444 --native-port 4445 >"$tmp/tauri-driver.log" 2>&1 &
 td=$!
 trap 'kill $td 2>/dev/null || true; rm -rf "$tmp"' EXIT

@@ -18,7 +18,6 @@ OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
 VUXEN, SKYDDAD, BARN = "19680415-2384", "19850923-4822", "20170314-2461"
 FULLMAKT, OMBUD, VARDNADSHAVARE = "19481201-4225", "19750417-0775", "19860630-1284"
 
-os.environ["RECEPTDISK_HOME"] = tempfile.mkdtemp(prefix="receptdisk-e2e-")
 s = Session(APP)
 results = []
 
@@ -128,6 +127,24 @@ def prints_the_ordinary_patients_list_to_the_cups_queue():
     assert printed == previewed, (printed, previewed)
     # The panel closed, the customer is still there.
     expect_patient("Karin Andersson")
+
+
+@test
+def treatment_reason_with_the_patients_consent():
+    lookup(VUXEN, "f1")
+    expect_patient("Karin Andersson")
+    ask = s.wait("[data-reason-ask]")
+    rx = s.attr(ask, "data-reason-ask")
+    s.click(ask)
+    s.wait(".reason-confirm")
+    s.click(s.find("#reason-consent"))
+    s.click(s.find(f'[data-reason-ok="{rx}"]'))
+    reason = s.wait(f'[data-reason="{rx}"]', timeout=30)
+    assert s.text(reason).strip(), "the treatment reason row is empty"
+    # The list is still the one shown; the read is in the access log under its own access type.
+    expect_patient("Karin Andersson")
+    s.click(s.find("#open-log"))
+    s.wait("#log-table", text="TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK")
 
 
 @test

@@ -108,7 +108,8 @@ export class LogView {
     try {
       const rows = await this.backend.accessLog(this.query());
       if (token !== this.token) return;
-      this.table.setRows(rows);
+      // Newest first: an access review starts from what just happened.
+      this.table.setRows([...rows].reverse());
       this.count.textContent = t("log.rows", { n: rows.length });
       this.msg.hidden = true;
     } catch (e) {
