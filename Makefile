@@ -28,5 +28,9 @@ fmt:
 unit:
 	$(CARGO) test --workspace
 
+## Linux installers (.deb, AppImage) from a release build; Windows/macOS are configured, not built here.
+bundle: setup
+	@bash scripts/bundle.sh
+
 bench:
 	$(CARGO) run --release -p cli -- bench-fetch
