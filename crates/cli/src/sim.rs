@@ -71,6 +71,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
+    // Ctrl-C is caught from here on, before the base URL is printed: a script that reads the URL
+    // and stops the server at once must get a clean stop, not a process killed by SIGINT.
+    let stop = interrupted()?;
     if !args.tls && !args.bind.is_loopback() {
         bail!(
             "okrypterad HTTP bara på loopback: använd --tls för {} / plain HTTP on loopback only",
@@ -166,10 +169,25 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     std::io::stdout().flush()?;
 
-    tokio::signal::ctrl_c()
-        .await
-        .context("Ctrl-C kunde inte fångas")?;
+    stop.await;
     eprintln!("nllc sim: stänger");
     sim.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A future that completes on Ctrl-C (SIGINT); the handler is in place when this returns.
+#[cfg(unix)]
+fn interrupted() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut sigint = signal(SignalKind::interrupt()).context("Ctrl-C kunde inte fångas")?;
+    Ok(async move {
+        sigint.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupted() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
