@@ -16,7 +16,9 @@
 
 use crate::fhir as F;
 use crate::model::{ListInfo, Patient};
-use crate::view::{Guarded, MaskedField, MaskedFieldKind, MaskedList, MedicationList};
+use crate::view::{
+    Guarded, MaskedField, MaskedFieldKind, MaskedList, MedicationList, PrescriberView,
+};
 
 /// HL7 v3 Confidentiality, whose `R` (restricted) and `V` (very restricted) also mean protected.
 const SYSTEM_V3_CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
@@ -76,157 +78,104 @@ fn visit(list: &mut MedicationList, f: &mut dyn FnMut(String, MaskedFieldKind, &
         }
         k
     };
-    fn opt(
-        k: String,
-        kind: MaskedFieldKind,
-        g: &mut Option<Guarded>,
-        f: &mut dyn FnMut(String, MaskedFieldKind, &mut Guarded),
-    ) {
-        if let Some(g) = g {
-            f(k, kind, g);
+    f(
+        key("patient.name".into()),
+        K::PatientName,
+        &mut list.patient.name,
+    );
+    // Optional fields under one key prefix, in order (a key is taken even for an absent field,
+    // so that keys do not shift with what NLL happened to send).
+    let mut fields = |base: &str, fields: Vec<Field<'_>>| {
+        for (suffix, kind, g) in fields {
+            let k = key(format!("{base}{suffix}"));
+            if let Some(g) = g {
+                f(k, kind, g);
+            }
         }
+    };
+    // A prescription's and a dispense's prescriber are masked alike.
+    fn prescriber(pr: &mut PrescriberView) -> [Field<'_>; 5] {
+        [
+            ("/prescriber.name", K::PrescriberName, &mut pr.name),
+            (
+                "/prescriber.workplace_name",
+                K::PrescriberWorkplace,
+                &mut pr.workplace_name,
+            ),
+            (
+                "/prescriber.workplace_code",
+                K::PrescriberWorkplaceCode,
+                &mut pr.workplace_code,
+            ),
+            (
+                "/prescriber.workplace_address",
+                K::PrescriberAddress,
+                &mut pr.workplace_address,
+            ),
+            (
+                "/prescriber.workplace_phone",
+                K::PrescriberPhone,
+                &mut pr.workplace_phone,
+            ),
+        ]
     }
 
     let p = &mut list.patient;
-    f(key("patient.name".into()), K::PatientName, &mut p.name);
-    opt(
-        key("patient.address".into()),
-        K::PatientAddress,
-        &mut p.address,
-        f,
-    );
-    opt(
-        key("patient.municipality_code".into()),
-        K::PatientMunicipality,
-        &mut p.municipality_code,
-        f,
-    );
-    opt(
-        key("patient.region_code".into()),
-        K::PatientRegion,
-        &mut p.region_code,
-        f,
-    );
-    opt(
-        key("patient.phone".into()),
-        K::PatientPhone,
-        &mut p.phone,
-        f,
-    );
-    opt(
-        key("patient.email".into()),
-        K::PatientEmail,
-        &mut p.email,
-        f,
+    fields(
+        "patient",
+        vec![
+            (".address", K::PatientAddress, &mut p.address),
+            (
+                ".municipality_code",
+                K::PatientMunicipality,
+                &mut p.municipality_code,
+            ),
+            (".region_code", K::PatientRegion, &mut p.region_code),
+            (".phone", K::PatientPhone, &mut p.phone),
+            (".email", K::PatientEmail, &mut p.email),
+        ],
     );
 
     for rx in &mut list.prescriptions {
-        let base = format!("rx/{}", rx.id);
-        let pr = &mut rx.prescriber;
-        opt(
-            key(format!("{base}/prescriber.name")),
-            K::PrescriberName,
-            &mut pr.name,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_name")),
-            K::PrescriberWorkplace,
-            &mut pr.workplace_name,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_code")),
-            K::PrescriberWorkplaceCode,
-            &mut pr.workplace_code,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_address")),
-            K::PrescriberAddress,
-            &mut pr.workplace_address,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_phone")),
-            K::PrescriberPhone,
-            &mut pr.workplace_phone,
-            f,
-        );
-        opt(
-            key(format!("{base}/receiving_pharmacy")),
-            K::ReceivingPharmacy,
-            &mut rx.receiving_pharmacy,
-            f,
-        );
-        opt(
-            key(format!("{base}/dose_pharmacy_name")),
-            K::DosePharmacy,
-            &mut rx.dose_pharmacy_name,
-            f,
-        );
-        opt(
-            key(format!("{base}/dose_pharmacy_phone")),
-            K::DosePharmacyPhone,
-            &mut rx.dose_pharmacy_phone,
-            f,
-        );
+        let mut all = Vec::from(prescriber(&mut rx.prescriber));
+        all.extend([
+            (
+                "/receiving_pharmacy",
+                K::ReceivingPharmacy,
+                &mut rx.receiving_pharmacy,
+            ),
+            (
+                "/dose_pharmacy_name",
+                K::DosePharmacy,
+                &mut rx.dose_pharmacy_name,
+            ),
+            (
+                "/dose_pharmacy_phone",
+                K::DosePharmacyPhone,
+                &mut rx.dose_pharmacy_phone,
+            ),
+        ]);
+        fields(&format!("rx/{}", rx.id), all);
     }
 
     for d in &mut list.dispenses {
-        let base = format!("disp/{}", d.id);
-        let pr = &mut d.prescriber;
-        opt(
-            key(format!("{base}/prescriber.name")),
-            K::PrescriberName,
-            &mut pr.name,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_name")),
-            K::PrescriberWorkplace,
-            &mut pr.workplace_name,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_code")),
-            K::PrescriberWorkplaceCode,
-            &mut pr.workplace_code,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_address")),
-            K::PrescriberAddress,
-            &mut pr.workplace_address,
-            f,
-        );
-        opt(
-            key(format!("{base}/prescriber.workplace_phone")),
-            K::PrescriberPhone,
-            &mut pr.workplace_phone,
-            f,
-        );
+        let mut all = Vec::from(prescriber(&mut d.prescriber));
         let ph = &mut d.pharmacy;
-        opt(
-            key(format!("{base}/pharmacy.name")),
-            K::DispensingPharmacy,
-            &mut ph.name,
-            f,
-        );
-        opt(
-            key(format!("{base}/pharmacy.gln")),
-            K::DispensingPharmacyGln,
-            &mut ph.gln,
-            f,
-        );
-        opt(
-            key(format!("{base}/pharmacy.address")),
-            K::DispensingPharmacyAddress,
-            &mut ph.address,
-            f,
-        );
+        all.extend([
+            ("/pharmacy.name", K::DispensingPharmacy, &mut ph.name),
+            ("/pharmacy.gln", K::DispensingPharmacyGln, &mut ph.gln),
+            (
+                "/pharmacy.address",
+                K::DispensingPharmacyAddress,
+                &mut ph.address,
+            ),
+        ]);
+        fields(&format!("disp/{}", d.id), all);
     }
 }
+
+/// One optional location-revealing field: its key suffix, its kind, the field.
+type Field<'a> = (&'static str, MaskedFieldKind, &'a mut Option<Guarded>);
 
 /// The one masking function. A protected patient's list gets every location-revealing field
 /// masked, with the record of what was masked; any other list passes unchanged.
