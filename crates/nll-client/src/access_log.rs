@@ -176,11 +176,13 @@ impl AccessLog {
             std::fs::create_dir_all(dir).map_err(|_| ClientError::access_log())?;
         }
         let conn = Connection::open(path).map_err(db_error)?;
+        // First the busy timeout: switching to WAL and creating the schema take a lock, and
+        // another program on this computer (the app, nllc) may be opening the same log.
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db_error)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_error)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(db_error)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_error)?;
         conn.execute_batch(SCHEMA).map_err(db_error)?;
         Ok(AccessLog {
@@ -404,6 +406,29 @@ mod tests {
         std::env::temp_dir()
             .join(format!("nll-client-log-{}", uuid::Uuid::new_v4()))
             .join("access.sqlite")
+    }
+
+    #[test]
+    fn programs_opening_one_new_log_at_once_all_write() {
+        // The app and nllc (or two nllc runs) may open the same log at the same moment.
+        let path = temp_db();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(16));
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                let path = path.clone();
+                let start = start.clone();
+                std::thread::spawn(move || {
+                    start.wait();
+                    let log = AccessLog::open(&path)?;
+                    log.append(&entry(EntryKind::Request, Some(false)))
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().expect("open and append");
+        }
+        let log = AccessLog::open(&path).unwrap();
+        assert_eq!(log.query(&LogFilter::default()).unwrap().len(), 16);
     }
 
     #[test]
