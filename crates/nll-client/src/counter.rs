@@ -23,7 +23,7 @@ use std::future::Future;
 use nll::masking;
 use nll::policy::RequestContext;
 use nll::view::{MaskedFieldKind, MaskedList, MedicationList, TreatmentReason};
-use nll::{Flow, Resource};
+use nll::Flow;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use ts_rs::TS;
@@ -335,9 +335,7 @@ impl Counter {
             let policy = &self.client.policy;
             let shown = c.context.flow;
             let rule = policy.rule(ask.flow);
-            let one_prescription = !rule.resources.contains(&Resource::ListInfo)
-                && !rule.resources.contains(&Resource::MedicationDispense);
-            if ask.flow == shown || rule.main_flow != shown || !one_prescription {
+            if ask.flow == shown || rule.main_flow != shown || !rule.reads_one_prescription() {
                 let shown_rule = policy.rule(shown);
                 return Err(ClientError::invalid_input(
                     format!(

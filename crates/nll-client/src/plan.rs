@@ -198,8 +198,7 @@ pub(crate) async fn run(
             }
         };
     let rule = client.policy.rule(req.flow);
-    let one_prescription = !rule.resources.contains(&Resource::MedicationDispense)
-        && !rule.resources.contains(&Resource::ListInfo);
+    let one_prescription = rule.reads_one_prescription();
     if one_prescription
         && req
             .prescription_id

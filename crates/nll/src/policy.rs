@@ -194,6 +194,15 @@ pub struct FlowRule {
     pub source: &'static str,
 }
 
+impl FlowRule {
+    /// A treatment-reason flow: it reads one prescription (no list info, no dispenses), so it
+    /// needs that prescription's id and is started from a row of a shown list.
+    pub fn reads_one_prescription(&self) -> bool {
+        !self.resources.contains(&Resource::ListInfo)
+            && !self.resources.contains(&Resource::MedicationDispense)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table
 // ---------------------------------------------------------------------------------------------
