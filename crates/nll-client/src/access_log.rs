@@ -163,6 +163,24 @@ fn db_error(e: rusqlite::Error) -> ClientError {
     ClientError::access_log()
 }
 
+/// Puts the log in WAL mode. The switch needs an exclusive lock, and SQLite answers
+/// "busy" at once, without waiting, when two programs make it at the same moment on a new
+/// log (a lock deadlock it does not wait out). So it is retried here for up to 5 seconds.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl AccessLog {
     /// `<data dir>/receptdisk/access-log.sqlite` (e.g. `~/.local/share/…` on Linux,
     /// `%APPDATA%\…` on Windows).
@@ -180,8 +198,7 @@ impl AccessLog {
         // another program on this computer (the app, nllc) may be opening the same log.
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_error)?;
+        switch_to_wal(&conn).map_err(db_error)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db_error)?;
         conn.execute_batch(SCHEMA).map_err(db_error)?;
@@ -402,6 +419,13 @@ mod tests {
         }
     }
 
+    fn unix_millis() -> u128 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+    }
+
     fn temp_db() -> PathBuf {
         std::env::temp_dir()
             .join(format!("nll-client-log-{}", uuid::Uuid::new_v4()))
@@ -429,6 +453,60 @@ mod tests {
         }
         let log = AccessLog::open(&path).unwrap();
         assert_eq!(log.query(&LogFilter::default()).unwrap().len(), 16);
+    }
+
+    /// One program of `separate_programs_opening_one_new_log_at_once_all_write`: opens the
+    /// log named by `RECEPTDISK_TEST_LOG` and appends one row. Run only by that test.
+    #[test]
+    #[ignore = "started as a separate program by another test"]
+    fn one_program_opens_the_log_and_appends() {
+        let path = std::env::var_os("RECEPTDISK_TEST_LOG").expect("RECEPTDISK_TEST_LOG");
+        // Every program waits for the same instant, so they open the log together.
+        let start: u128 = std::env::var("RECEPTDISK_TEST_START")
+            .unwrap()
+            .parse()
+            .unwrap();
+        while unix_millis() < start {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let log = AccessLog::open(Path::new(&path)).expect("open");
+        log.append(&entry(EntryKind::Request, Some(false)))
+            .expect("append");
+    }
+
+    #[test]
+    fn separate_programs_opening_one_new_log_at_once_all_write() {
+        // Separate processes lock the file differently from threads of one process: the
+        // switch to WAL can meet a lock SQLite does not wait for. Ten new logs, eight
+        // programs each.
+        for _ in 0..10 {
+            let path = temp_db();
+            let start = unix_millis() + 150;
+            let children: Vec<_> = (0..8)
+                .map(|_| {
+                    std::process::Command::new(std::env::current_exe().unwrap())
+                        .args([
+                            "--exact",
+                            "access_log::tests::one_program_opens_the_log_and_appends",
+                            "--ignored",
+                            "--quiet",
+                        ])
+                        .env("RECEPTDISK_TEST_LOG", &path)
+                        .env("RECEPTDISK_TEST_START", start.to_string())
+                        .stdout(std::process::Stdio::null())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for mut c in children {
+                assert!(
+                    c.wait().unwrap().success(),
+                    "a program could not write the log"
+                );
+            }
+            let log = AccessLog::open(&path).unwrap();
+            assert_eq!(log.query(&LogFilter::default()).unwrap().len(), 8);
+        }
     }
 
     #[test]
