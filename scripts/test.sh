@@ -16,11 +16,11 @@ cargo test --workspace
 # anything, the committed types were stale: the UI would compile against the wrong shapes.
 if git rev-parse --git-dir >/dev/null 2>&1; then
   echo "== UI types generated from Rust are up to date"
-  stale=$(git status --porcelain -- ui/src/bindings)
+  stale=$(git status --porcelain -- ui/src/bindings ui/src/fake/flows.json)
   if [ -n "$stale" ]; then
-    echo "ui/src/bindings is stale; commit what cargo test generated:"
+    echo "ui/src/bindings or ui/src/fake/flows.json is stale; commit what cargo test generated:"
     echo "$stale"
-    git --no-pager diff --stat -- ui/src/bindings
+    git --no-pager diff --stat -- ui/src/bindings ui/src/fake/flows.json
     exit 1
   fi
 fi

@@ -43,11 +43,6 @@ type Field = "pnr" | "agent" | "guardian";
 /** Error codes after which trying again can help (network, server, rate limit). */
 export const RETRYABLE = new Set<ClientError["code"]>(["unreachable", "timeout", "server-error", "rate-limited", "tls-failure", "malformed-response", "token-unavailable"]);
 
-/** A flow that reads one prescription (treatment-reason flows) is started from a row, not picked. */
-function readsOnePrescription(f: FlowInfo): boolean {
-  return !f.resources.includes("medication-dispense") && !f.resources.includes("list-info");
-}
-
 export class Counter {
   pnr = "";
   agent = "";
@@ -94,7 +89,7 @@ export class Counter {
 
   /** Variants of a main flow the role may pick up front (e.g. Läkemedelsstöd for a dos patient). */
   variants(main: Flow): FlowInfo[] {
-    return this.flows.filter((f) => f.mainFlow === main && f.flow !== main && !readsOnePrescription(f));
+    return this.flows.filter((f) => f.mainFlow === main && f.flow !== main && !f.readsOnePrescription);
   }
 
   info(flow: Flow = this.flow): FlowInfo | undefined {
@@ -283,7 +278,7 @@ export class Counter {
   reasonVariants(): FlowInfo[] {
     if (this.status.kind !== "result") return [];
     const shown = this.status.result.context.flow;
-    return this.flows.filter((f) => f.mainFlow === shown && f.flow !== shown && readsOnePrescription(f));
+    return this.flows.filter((f) => f.mainFlow === shown && f.flow !== shown && f.readsOnePrescription);
   }
 
   /** What may be offered for a row: nothing unless its reason was withheld. The variants are

@@ -176,6 +176,17 @@ fn flows_json_is_the_ui_shape() {
     assert_eq!(dos["mainFlow"], "lakemedelsstod");
     assert_eq!(dos["requires"][0]["requirement"], "dos-consent");
     assert_eq!(dos["requires"][0]["checkedBy"], "patient-facts");
+    let reason = flows
+        .iter()
+        .find(|f| f["flow"] == "expediering-behandlingsorsak")
+        .unwrap();
+    assert_eq!(reason["readsOnePrescription"], true);
+    assert_eq!(dos["readsOnePrescription"], false);
+    // The UI's fake backend uses this very output; `scripts/test.sh` fails if the committed
+    // copy differs from what this wrote.
+    let fake =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/fake/flows.json");
+    std::fs::write(fake, &o.stdout).unwrap();
 }
 
 fn policy_file(name: &str, text: &str) -> PathBuf {

@@ -705,6 +705,8 @@ pub struct FlowInfo {
     pub printouts_dos: Vec<PrintoutKind>,
     /// F1–F5 for the five main flows.
     pub fkey: Option<u8>,
+    /// Started from a row of a shown list, not picked ([`FlowRule::reads_one_prescription`]).
+    pub reads_one_prescription: bool,
     pub source: String,
 }
 
@@ -1030,6 +1032,7 @@ impl Policy {
             printouts: r.printouts.to_vec(),
             printouts_dos: r.printouts_dos.to_vec(),
             fkey: r.fkey,
+            reads_one_prescription: r.reads_one_prescription(),
             source: r.source.into(),
         }
     }

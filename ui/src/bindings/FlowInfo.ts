@@ -16,4 +16,8 @@ export type FlowInfo = { flow: Flow, mainFlow: Flow, labelSv: string, labelEn: s
 /**
  * F1–F5 for the five main flows.
  */
-fkey: number | null, source: string, };
+fkey: number | null, 
+/**
+ * Started from a row of a shown list, not picked ([`FlowRule::reads_one_prescription`]).
+ */
+readsOnePrescription: boolean, source: string, };

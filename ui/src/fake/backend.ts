@@ -34,7 +34,7 @@ import flowsJson from "./flows.json";
 import { catalogue, daysAgo, type FakePatient } from "./patients";
 import { ageOn, checkGln, checkId, FAKE_TODAY } from "./ids";
 
-/** The real policy's flows for a farmaceut (`nllc flows --role farmaceut --json`). */
+/** The real policy's flows for a farmaceut, written by `nllc flows --role farmaceut --json` in the cli tests. */
 export const FAKE_FLOWS = flowsJson as FlowInfo[];
 
 const USERS: (TrainingUser & { hsa: string; gln: string; town: string })[] = [
