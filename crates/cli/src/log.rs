@@ -88,32 +88,32 @@ fn print_table(rows: &[LogEntry]) {
         "tid", "typ", "användare", "roll", "ärende", "resurs", "patientreferens", "skydd", "utfall",
     );
     for r in rows {
-        let kind = match r.kind {
+        let kind = match r.entry.kind {
             nll_client::EntryKind::Request => "anrop",
             nll_client::EntryKind::Denial => "nekad",
             nll_client::EntryKind::Reveal => "visning",
         };
-        let resource = match (&r.field_key, &r.resource) {
+        let resource = match (&r.entry.field_key, &r.entry.resource) {
             (Some(k), _) => k.clone(),
             (None, Some(res)) => res.clone(),
             (None, None) => "–".into(),
         };
-        let outcome = match &r.nll_code {
-            Some(c) => format!("{} ({c})", r.outcome),
-            None => r.outcome.clone(),
+        let outcome = match &r.entry.nll_code {
+            Some(c) => format!("{} ({c})", r.entry.outcome),
+            None => r.entry.outcome.clone(),
         };
         println!(
             "{:<19}  {:<7}  {:<17}  {:<15}  {:<14}  {:<19}  {:<36}  {:<5} {:<22}  {}",
             local_time(&r.time),
             kind,
-            r.user,
-            r.role,
-            r.flow,
+            r.entry.user,
+            r.entry.role,
+            r.entry.flow,
             resource,
-            r.patient_ref.as_deref().unwrap_or("–"),
-            yes_no(r.protected),
+            r.entry.patient_ref.as_deref().unwrap_or("–"),
+            yes_no(r.entry.protected),
             outcome,
-            r.request_id.as_deref().unwrap_or("–")
+            r.entry.request_id.as_deref().unwrap_or("–")
         );
     }
     println!("{} rader", rows.len());

@@ -51,7 +51,8 @@ impl EntryKind {
 }
 
 /// A row to append.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct NewEntry {
     pub kind: EntryKind,
     pub user: String,
@@ -78,7 +79,7 @@ pub struct NewEntry {
     pub field_key: Option<String>,
 }
 
-/// A row as read back.
+/// A row as read back: what was appended, with its id and time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -87,21 +88,9 @@ pub struct LogEntry {
     pub id: i64,
     /// RFC 3339, UTC, milliseconds.
     pub time: String,
-    pub kind: EntryKind,
-    pub user: String,
-    pub role: String,
-    pub flow: String,
-    pub purpose: String,
-    pub access: String,
-    pub resource: Option<String>,
-    pub patient_ref: Option<String>,
-    pub protected: Option<bool>,
-    pub request_id: Option<String>,
-    pub context_id: String,
-    pub outcome: String,
-    pub http_status: Option<u16>,
-    pub nll_code: Option<String>,
-    pub field_key: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub entry: NewEntry,
 }
 
 /// What `query` returns.
@@ -292,21 +281,23 @@ impl AccessLog {
                 Ok(LogEntry {
                     id: r.get(0)?,
                     time: r.get(1)?,
-                    kind: EntryKind::parse(&r.get::<_, String>(2)?),
-                    user: r.get(3)?,
-                    role: r.get(4)?,
-                    flow: r.get(5)?,
-                    purpose: r.get(6)?,
-                    access: r.get(7)?,
-                    resource: r.get(8)?,
-                    patient_ref: r.get(9)?,
-                    protected: r.get(10)?,
-                    request_id: r.get(11)?,
-                    context_id: r.get(12)?,
-                    outcome: r.get(13)?,
-                    http_status: r.get(14)?,
-                    nll_code: r.get(15)?,
-                    field_key: r.get(16)?,
+                    entry: NewEntry {
+                        kind: EntryKind::parse(&r.get::<_, String>(2)?),
+                        user: r.get(3)?,
+                        role: r.get(4)?,
+                        flow: r.get(5)?,
+                        purpose: r.get(6)?,
+                        access: r.get(7)?,
+                        resource: r.get(8)?,
+                        patient_ref: r.get(9)?,
+                        protected: r.get(10)?,
+                        request_id: r.get(11)?,
+                        context_id: r.get(12)?,
+                        outcome: r.get(13)?,
+                        http_status: r.get(14)?,
+                        nll_code: r.get(15)?,
+                        field_key: r.get(16)?,
+                    },
                 })
             })
             .map_err(db_error)?;
@@ -350,25 +341,28 @@ pub fn to_csv(rows: &[LogEntry]) -> String {
         let cells = [
             r.id.to_string(),
             r.time.clone(),
-            r.kind.as_str().to_string(),
-            r.user.clone(),
-            r.role.clone(),
-            r.flow.clone(),
-            r.purpose.clone(),
-            r.access.clone(),
-            opt(&r.resource),
-            opt(&r.patient_ref),
-            match r.protected {
+            r.entry.kind.as_str().to_string(),
+            r.entry.user.clone(),
+            r.entry.role.clone(),
+            r.entry.flow.clone(),
+            r.entry.purpose.clone(),
+            r.entry.access.clone(),
+            opt(&r.entry.resource),
+            opt(&r.entry.patient_ref),
+            match r.entry.protected {
                 Some(true) => "ja".into(),
                 Some(false) => "nej".into(),
                 None => String::new(),
             },
-            opt(&r.request_id),
-            r.context_id.clone(),
-            r.outcome.clone(),
-            r.http_status.map(|s| s.to_string()).unwrap_or_default(),
-            opt(&r.nll_code),
-            opt(&r.field_key),
+            opt(&r.entry.request_id),
+            r.entry.context_id.clone(),
+            r.entry.outcome.clone(),
+            r.entry
+                .http_status
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            opt(&r.entry.nll_code),
+            opt(&r.entry.field_key),
         ];
         out.push_str(
             &cells
@@ -534,7 +528,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(rev.len(), 1);
-        assert_eq!(rev[0].field_key.as_deref(), Some("patient.address"));
+        assert_eq!(rev[0].entry.field_key.as_deref(), Some("patient.address"));
         let future = log
             .query(&LogFilter {
                 since: Some(Utc::now() + chrono::Duration::hours(1)),
@@ -566,7 +560,10 @@ mod tests {
         assert!(e.contains("append-only"), "{e}");
         let e = log.execute_raw("DELETE FROM access_log").unwrap_err();
         assert!(e.contains("append-only"), "{e}");
-        assert_eq!(log.query(&LogFilter::default()).unwrap()[0].outcome, "ok");
+        assert_eq!(
+            log.query(&LogFilter::default()).unwrap()[0].entry.outcome,
+            "ok"
+        );
     }
 
     #[test]

@@ -525,13 +525,13 @@ mod tests {
         let rows = log.query(&LogFilter::default()).unwrap();
         let row = rows
             .iter()
-            .find(|l| l.request_id == got.request_id)
+            .find(|l| l.entry.request_id == got.request_id)
             .expect("a log row for the MedicationRequest read");
-        assert_eq!(row.flow, "expediering-behandlingsorsak");
-        assert_eq!(row.access, "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK");
-        assert_eq!(row.resource.as_deref(), Some("medication-request"));
-        assert_eq!(row.patient_ref, r.patient_ref);
-        assert_eq!(row.context_id, session);
+        assert_eq!(row.entry.flow, "expediering-behandlingsorsak");
+        assert_eq!(row.entry.access, "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK");
+        assert_eq!(row.entry.resource.as_deref(), Some("medication-request"));
+        assert_eq!(row.entry.patient_ref, r.patient_ref);
+        assert_eq!(row.entry.context_id, session);
         // Only the prescription asked about was read.
         let last = sim.requests().into_iter().last().unwrap();
         assert_eq!(last.path, "/fhir/MedicationRequest");
@@ -562,9 +562,9 @@ mod tests {
         assert_eq!(e.denial_rule, Some(DenialRule::ConsentMissing));
         assert_eq!(nll_requests(&sim), sent, "nothing sent");
         let rows = log.query(&LogFilter::default()).unwrap();
-        assert!(rows.iter().any(|l| l.kind == crate::EntryKind::Denial
-            && l.flow == "expediering-behandlingsorsak"
-            && l.outcome == "denied: consent-missing"));
+        assert!(rows.iter().any(|l| l.entry.kind == crate::EntryKind::Denial
+            && l.entry.flow == "expediering-behandlingsorsak"
+            && l.entry.outcome == "denied: consent-missing"));
         assert!(c.has_patient_data(), "a refusal leaves the list shown");
     }
 

@@ -167,7 +167,7 @@ impl Env {
             let rid = r.header("x-request-id").expect("request id sent");
             let n = rows
                 .iter()
-                .filter(|l| l.request_id.as_deref() == Some(rid))
+                .filter(|l| l.entry.request_id.as_deref() == Some(rid))
                 .count();
             assert_eq!(
                 n, 1,

@@ -10,7 +10,7 @@ use nll_client::{ClientError, Counter, EntryKind, ErrorCode, LookupRequest};
 fn denial_rows(env: &Env) -> Vec<nll_client::LogEntry> {
     env.log_rows()
         .into_iter()
-        .filter(|r| r.kind == EntryKind::Denial)
+        .filter(|r| r.entry.kind == EntryKind::Denial)
         .collect()
 }
 
@@ -23,10 +23,10 @@ fn assert_policy(env: &Env, e: &ClientError, rule: DenialRule) {
     let rows = denial_rows(env);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
-        rows[0].outcome,
+        rows[0].entry.outcome,
         format!("denied: {}", rule_name.as_str().unwrap())
     );
-    assert_eq!(rows[0].request_id, None);
+    assert_eq!(rows[0].entry.request_id, None);
     assert_clean_error(env, e);
     env.check_log();
 }
@@ -45,7 +45,7 @@ async fn apotekspersonal_is_refused_lakemedelsstod_before_any_request() {
     let mut req = LookupRequest::new(&env.pnr("vuxen"), Flow::Lakemedelsstod);
     req.consent = true;
     before_any_request(&env, &counter, req, DenialRule::WrongRole).await;
-    assert_eq!(denial_rows(&env)[0].role, "APOTEKSPERSONAL");
+    assert_eq!(denial_rows(&env)[0].entry.role, "APOTEKSPERSONAL");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,8 +157,8 @@ async fn nll_refuses_an_agent_of_a_protected_patient() {
     assert_eq!(e.request_id.as_deref(), reqs[0].header("x-request-id"));
     let rows = env.log_rows();
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].outcome, "http 422");
-    assert_eq!(rows[0].nll_code.as_deref(), Some("2-25-155"));
+    assert_eq!(rows[0].entry.outcome, "http 422");
+    assert_eq!(rows[0].entry.nll_code.as_deref(), Some("2-25-155"));
     assert_clean_error(&env, &e);
     env.check_log();
 }
@@ -212,8 +212,8 @@ async fn unknown_and_invalid_personnummer() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::PatientNotFound);
     assert_eq!(e.exit_code(), 1);
-    assert_eq!(env.log_rows()[0].outcome, "ok");
-    assert_eq!(env.log_rows()[0].patient_ref, None);
+    assert_eq!(env.log_rows()[0].entry.outcome, "ok");
+    assert_eq!(env.log_rows()[0].entry.patient_ref, None);
     env.check_log();
     // A wrong check digit never leaves the computer.
     env.sim.clear_requests();

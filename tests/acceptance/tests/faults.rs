@@ -32,8 +32,8 @@ fn count(env: &Env, path: &str) -> usize {
 fn outcomes(env: &Env, resource: &str) -> Vec<String> {
     env.log_rows()
         .into_iter()
-        .filter(|r| r.resource.as_deref() == Some(resource))
-        .map(|r| r.outcome)
+        .filter(|r| r.entry.resource.as_deref() == Some(resource))
+        .map(|r| r.entry.outcome)
         .collect()
 }
 

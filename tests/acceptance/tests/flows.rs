@@ -57,18 +57,25 @@ fn check_lookup(env: &Env, r: &LookupResult) {
         .unwrap();
     assert_eq!(rows.len(), reqs.len());
     for row in &rows {
-        assert_eq!(row.kind, EntryKind::Request);
-        assert_eq!(row.outcome, "ok");
-        assert_eq!(row.http_status, Some(200));
-        assert_eq!(row.flow, serde_json::to_value(r.context.flow).unwrap());
-        assert_eq!(row.purpose, r.context.purpose_code);
-        assert_eq!(row.access, r.context.access_code);
-        assert_eq!(row.user, r.user.user);
-        if row.resource.as_deref() != Some("power-of-attorney")
-            && row.resource.as_deref() != Some("related-person")
+        assert_eq!(row.entry.kind, EntryKind::Request);
+        assert_eq!(row.entry.outcome, "ok");
+        assert_eq!(row.entry.http_status, Some(200));
+        assert_eq!(
+            row.entry.flow,
+            serde_json::to_value(r.context.flow).unwrap()
+        );
+        assert_eq!(row.entry.purpose, r.context.purpose_code);
+        assert_eq!(row.entry.access, r.context.access_code);
+        assert_eq!(row.entry.user, r.user.user);
+        if row.entry.resource.as_deref() != Some("power-of-attorney")
+            && row.entry.resource.as_deref() != Some("related-person")
         {
-            assert_eq!(row.patient_ref.as_deref(), Some(id.as_str()), "{row:?}");
-            assert_eq!(row.protected, Some(r.list.masked), "{row:?}");
+            assert_eq!(
+                row.entry.patient_ref.as_deref(),
+                Some(id.as_str()),
+                "{row:?}"
+            );
+            assert_eq!(row.entry.protected, Some(r.list.masked), "{row:?}");
         }
     }
     env.check_log();
@@ -137,7 +144,10 @@ async fn apotekspersonal_may_dispense_and_is_logged_with_that_role() {
         .await
         .unwrap();
     assert_eq!(r.context.role, nll::Role::Apotekspersonal);
-    assert!(env.log_rows().iter().all(|l| l.role == "APOTEKSPERSONAL"));
+    assert!(env
+        .log_rows()
+        .iter()
+        .all(|l| l.entry.role == "APOTEKSPERSONAL"));
     check_lookup(&env, &r);
 }
 
@@ -318,9 +328,9 @@ async fn skyddad_folkbokforing_is_masked_and_a_reveal_is_logged_without_its_valu
         })
         .unwrap();
     assert_eq!(reveals.len(), 1);
-    assert_eq!(reveals[0].field_key.as_deref(), Some(key.as_str()));
-    assert_eq!(reveals[0].protected, Some(true));
-    assert_eq!(reveals[0].patient_ref, r.patient_ref);
+    assert_eq!(reveals[0].entry.field_key.as_deref(), Some(key.as_str()));
+    assert_eq!(reveals[0].entry.protected, Some(true));
+    assert_eq!(reveals[0].entry.patient_ref, r.patient_ref);
     let all = serde_json::to_string(&env.log_rows()).unwrap();
     assert!(
         !all.contains(&shown.value),

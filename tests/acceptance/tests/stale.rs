@@ -66,12 +66,15 @@ async fn a_new_lookup_cancels_the_running_one() {
 
     // The cancelled request may have reached NLL: it is in the log, as cancelled.
     let rows = env.log_rows();
-    let cancelled: Vec<_> = rows.iter().filter(|r| r.outcome == "cancelled").collect();
+    let cancelled: Vec<_> = rows
+        .iter()
+        .filter(|r| r.entry.outcome == "cancelled")
+        .collect();
     assert_eq!(cancelled.len(), 1, "{rows:?}");
-    assert_eq!(cancelled[0].resource.as_deref(), Some("patient"));
-    assert_eq!(cancelled[0].patient_ref, None);
+    assert_eq!(cancelled[0].entry.resource.as_deref(), Some("patient"));
+    assert_eq!(cancelled[0].entry.patient_ref, None);
     assert_eq!(
-        rows.iter().filter(|r| r.outcome == "ok").count(),
+        rows.iter().filter(|r| r.entry.outcome == "ok").count(),
         rows.len() - 1
     );
     env.check_log();
@@ -145,7 +148,7 @@ async fn ending_the_customer_clears_everything_and_old_results_cannot_be_reveale
     assert_eq!(
         env.log_rows()
             .iter()
-            .filter(|r| r.kind == nll_client::EntryKind::Reveal)
+            .filter(|r| r.entry.kind == nll_client::EntryKind::Reveal)
             .count(),
         1
     );

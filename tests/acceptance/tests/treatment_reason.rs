@@ -107,16 +107,16 @@ async fn with_consent_the_reason_comes_back_in_the_same_session() {
     let rows = env.log_rows();
     let row = rows
         .iter()
-        .find(|l| l.request_id == got.request_id)
+        .find(|l| l.entry.request_id == got.request_id)
         .expect("log row");
-    assert_eq!(row.kind, EntryKind::Request);
-    assert_eq!(row.flow, "expediering-behandlingsorsak");
-    assert_eq!(row.purpose, "EXPEDIERING");
-    assert_eq!(row.access, "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK");
-    assert_eq!(row.resource.as_deref(), Some("medication-request"));
-    assert_eq!(row.patient_ref, r.patient_ref);
-    assert_eq!(row.context_id, r.session_id);
-    assert_eq!(row.outcome, "ok");
+    assert_eq!(row.entry.kind, EntryKind::Request);
+    assert_eq!(row.entry.flow, "expediering-behandlingsorsak");
+    assert_eq!(row.entry.purpose, "EXPEDIERING");
+    assert_eq!(row.entry.access, "TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK");
+    assert_eq!(row.entry.resource.as_deref(), Some("medication-request"));
+    assert_eq!(row.entry.patient_ref, r.patient_ref);
+    assert_eq!(row.entry.context_id, r.session_id);
+    assert_eq!(row.entry.outcome, "ok");
     env.check_log();
 }
 
@@ -144,12 +144,12 @@ async fn without_consent_it_is_refused_before_any_request() {
     let denials: Vec<_> = env
         .log_rows()
         .into_iter()
-        .filter(|l| l.kind == EntryKind::Denial)
+        .filter(|l| l.entry.kind == EntryKind::Denial)
         .collect();
     assert_eq!(denials.len(), 2, "{denials:?}");
     assert!(denials
         .iter()
-        .all(|d| d.outcome == "denied: consent-missing" && d.request_id.is_none()));
+        .all(|d| d.entry.outcome == "denied: consent-missing" && d.entry.request_id.is_none()));
     assert!(counter.has_patient_data());
     env.check_log();
 }
@@ -271,9 +271,12 @@ async fn an_ended_customer_gets_no_reason() {
     let cancelled: Vec<_> = env
         .log_rows()
         .into_iter()
-        .filter(|l| l.outcome == "cancelled")
+        .filter(|l| l.entry.outcome == "cancelled")
         .collect();
     assert_eq!(cancelled.len(), 1, "{cancelled:?}");
-    assert_eq!(cancelled[0].flow, "expediering-behandlingsorsak");
-    assert_eq!(cancelled[0].resource.as_deref(), Some("medication-request"));
+    assert_eq!(cancelled[0].entry.flow, "expediering-behandlingsorsak");
+    assert_eq!(
+        cancelled[0].entry.resource.as_deref(),
+        Some("medication-request")
+    );
 }

@@ -2,10 +2,39 @@
 import type { EntryKind } from "./EntryKind";
 
 /**
- * A row as read back.
+ * A row as read back: what was appended, with its id and time.
  */
 export type LogEntry = { id: number, 
 /**
  * RFC 3339, UTC, milliseconds.
  */
-time: string, kind: EntryKind, user: string, role: string, flow: string, purpose: string, access: string, resource: string | null, patientRef: string | null, protected: boolean | null, requestId: string | null, contextId: string, outcome: string, httpStatus: number | null, nllCode: string | null, fieldKey: string | null, };
+time: string, kind: EntryKind, user: string, 
+/**
+ * `FARMACEUT` / `APOTEKSPERSONAL`.
+ */
+role: string, 
+/**
+ * `expediering`, `ombud`, …
+ */
+flow: string, 
+/**
+ * The purpose and access-type codes sent (or that would have been sent).
+ */
+purpose: string, access: string, 
+/**
+ * `patient`, `list-info`, `medication-request`, …, `power-of-attorney`; for a reveal the
+ * masked field's kind.
+ */
+resource: string | null, 
+/**
+ * NLL's logical id of the patient.
+ */
+patientRef: string | null, protected: boolean | null, requestId: string | null, contextId: string, 
+/**
+ * `ok`, `http 422`, `timeout`, `cancelled`, `denied: <rule>`, `revealed` …
+ */
+outcome: string, httpStatus: number | null, nllCode: string | null, 
+/**
+ * For a reveal: the field's key (e.g. `patient.address`), never its value.
+ */
+fieldKey: string | null, };
