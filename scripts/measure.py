@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Start-up time and idle memory of the Receptdisk window, as the README reports them.
 
-Usage: scripts/measure.py [BINARY] [RUNS]   (default: the release build if present, else debug; 5 runs)
+Usage: scripts/measure.py [BINARY|blank] [RUNS]   (default: the release build if present, else
+debug; 5 runs). `blank` measures scripts/blank-webview.py instead: an empty WebKitGTK window, the
+floor under the app's memory.
 
 Each run starts the app in training mode with an empty RECEPTDISK_HOME (as on a fresh machine,
 including the in-process NLL test server) and waits for the line the shell prints when the UI's
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 
+BLANK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "blank-webview.py")
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/receptdisk/target"))
 
 
@@ -69,7 +72,8 @@ def one_run(binary, idle_s):
     home = tempfile.mkdtemp(prefix="receptdisk-measure-")
     env = dict(os.environ, RECEPTDISK_HOME=home)
     start = time.monotonic()
-    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    command = ["/usr/bin/python3", BLANK] if binary == "blank" else [binary]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         for line in proc.stderr:
             if "interactive after" in line:
@@ -97,7 +101,9 @@ def one_run(binary, idle_s):
 
 
 def main():
-    binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else default_binary()
+    binary = sys.argv[1] if len(sys.argv) > 1 else default_binary()
+    if binary != "blank":
+        binary = os.path.abspath(binary)
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     if not os.environ.get("DISPLAY"):
         sys.exit("DISPLAY is not set (start Xvfb: Xvfb :99 -screen 0 1280x800x24 & export DISPLAY=:99)")
