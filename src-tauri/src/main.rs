@@ -17,12 +17,18 @@ use crate::state::AppState;
 
 fn main() {
     let started = Instant::now();
-    // The counter screen needs no GPU compositing. Without it WebKitGTK's web process uses about
-    // 80 MiB less memory (scripts/measure.py), and some GPU drivers no longer show a blank window.
-    // Set before GTK and WebKit start; a value the user set wins.
+    // The counter screen needs no GPU compositing and no DMA-BUF buffers between WebKit's
+    // processes. Without them WebKitGTK uses about 85 MiB less memory (scripts/measure.py), and
+    // some GPU drivers no longer show a blank window. Set before GTK and WebKit start; a value
+    // the user set wins.
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    for var in [
+        "WEBKIT_DISABLE_COMPOSITING_MODE",
+        "WEBKIT_DISABLE_DMABUF_RENDERER",
+    ] {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, "1");
+        }
     }
     let _ = rustls::crypto::ring::default_provider().install_default();
     tauri::Builder::default()
