@@ -288,6 +288,14 @@ export class Counter {
     if (this.status.kind !== "result" || rx.treatmentReason.kind !== "withheld") return none;
     const variants = this.reasonVariants();
     const requiring = (q: Requirement) => variants.find((f) => f.requires.some((r) => r.requirement === q)) ?? null;
+    const read = this.reasons.get(rx.id);
+    if (read?.kind === "done") {
+      // NLL still withheld it: the patient has locked the reason, which the list does not always
+      // say. Only the locked-reason consent can open it now, unless that was what was asked.
+      const lockedVariant = requiring("locked-treatment-reason-consent");
+      if (read.result.reason.kind !== "withheld" || !lockedVariant || read.result.flow === lockedVariant.flow) return none;
+      return { consent: lockedVariant, child: null, locked: true };
+    }
     // A privacy lock on the prescription covers its reason too: only the locked-reason consent opens it.
     const locked = rx.markers.includes("privacyLocked");
     const age = this.status.result.list.list.patient.age;
@@ -319,6 +327,18 @@ export class Counter {
       this.emit("reason");
       return error;
     }
+  }
+
+  /** Of the shown list's withheld treatment reasons, how many were read on purpose (shown, or
+   *  found to be none): for the notice under NLL's count. */
+  reasonsRead(): { read: number; withheld: number } {
+    if (this.status.kind !== "result") return { read: 0, withheld: 0 };
+    const withheld = this.status.result.list.list.prescriptions.filter((rx) => rx.treatmentReason.kind === "withheld");
+    const read = withheld.filter((rx) => {
+      const s = this.reasons.get(rx.id);
+      return s?.kind === "done" && s.result.reason.kind !== "withheld";
+    }).length;
+    return { read, withheld: withheld.length };
   }
 
   setTab(tab: Tab) {

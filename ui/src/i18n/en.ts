@@ -81,6 +81,7 @@ export const en: Record<Key, string> = {
   "context.session": "context {id}",
   "context.sessionTitle": "X-Context-ID of this errand (in the access log)",
   "notice.unknown": "{n} unknown items from NLL are not shown here.",
+  "notice.reasonsRead": "Treatment reason read for {read} of {withheld} in this errand.",
 
   "tab.current": "Current",
   "tab.future": "Future",
@@ -122,6 +123,7 @@ export const en: Record<Key, string> = {
   "rx.reasonWithheld": "Treatment reason not shown",
   "rx.dosePharmacy": "Dose pharmacy",
   "reason.button": "Treatment reason",
+  "reason.buttonLocked": "Locked treatment reason",
   "reason.buttonLabel": "Show the treatment reason for {product}",
   "reason.title": "Show the treatment reason?",
   "reason.body": "The treatment reason is disclosed only with the patient's consent or for a child who cannot consent. The access is logged and visible to the patient. The reason is shown for this errand only.",

@@ -80,6 +80,7 @@ export const sv = {
   "context.session": "kontext {id}",
   "context.sessionTitle": "X-Context-ID för det här ärendet (står i åtkomstloggen)",
   "notice.unknown": "{n} okända uppgifter från NLL visas inte här.",
+  "notice.reasonsRead": "Behandlingsorsak hämtad för {read} av {withheld} i det här ärendet.",
 
   "tab.current": "Aktuella",
   "tab.future": "Kommande",
@@ -121,6 +122,7 @@ export const sv = {
   "rx.reasonWithheld": "Behandlingsorsak visas inte",
   "rx.dosePharmacy": "Dosapotek",
   "reason.button": "Behandlingsorsak",
+  "reason.buttonLocked": "Spärrad behandlingsorsak",
   "reason.buttonLabel": "Visa behandlingsorsak för {product}",
   "reason.title": "Visa behandlingsorsak?",
   "reason.body": "Behandlingsorsaken lämnas bara ut med patientens samtycke eller för ett barn som inte kan samtycka. Åtkomsten loggas och syns för patienten. Orsaken visas bara för det här ärendet.",

@@ -81,9 +81,10 @@ describe("treatment reason: asked for", () => {
     // Only that one: the others keep their button and their reasons stay unread.
     expect(askButtons().length).toBe(4);
     expect(document.body.textContent).not.toContain("Smärta");
-    // Same list (same lookup), same notices; the read is logged under the variant.
+    // Same list (same lookup) and NLL's notices, with a line on what was read since; the read
+    // is logged under the variant.
     expect(app.counter!.status.kind === "result" && app.counter!.status.result.lookupSeq).toBe(seq);
-    expect(text("#notices")).toBe(notices);
+    expect(text("#notices")).toBe(notices + "iBehandlingsorsak hämtad för 1 av 9 i det här ärendet.");
     expect(reasonCalls(backend)).toHaveLength(1);
     expect(reasonCalls(backend)[0]).toMatch(/^treatmentReason:expediering-behandlingsorsak:/);
     const log = await backend.accessLog({ since: null, protectedOnly: false, revealsOnly: false });
@@ -102,6 +103,33 @@ describe("treatment reason: asked for", () => {
     await flush();
     expect(reasonCalls(backend)[0]).toMatch(/^treatmentReason:expediering-sparrad-behandlingsorsak:/);
     expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Sömnbesvär");
+  });
+
+  it("still withheld (a lock the list did not show): the row offers the locked-reason consent", async () => {
+    const { backend } = await setup();
+    await fetchPatient(FAKE_PATIENTS.teen);
+    // The patient has locked this reason; the list as fetched does not say so.
+    const truth = backend.patients.find((p) => p.personnummer === FAKE_PATIENTS.teen)!.prescriptions.find((r) => r.product.name === "Elvanse")!;
+    truth.markers.push("privacyLocked");
+    askFor("Elvanse 30 mg").click();
+    $<HTMLInputElement>("#reason-child").click();
+    $("[data-reason-ok]").click();
+    await flush();
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: lämnades inte ut (spärrad)");
+    expect(text("#notices")).not.toContain("hämtad för");
+    // Asked once more, with the only variant that can open it: no child alternative this time.
+    expect(askFor("Elvanse 30 mg").textContent).toBe("Spärrad behandlingsorsak");
+    askFor("Elvanse 30 mg").click();
+    expect(text(".modal")).toContain("Patienten har spärrat behandlingsorsaken.");
+    expect(document.querySelector("#reason-child")).toBeNull();
+    expect($<HTMLInputElement>("#reason-consent").type).toBe("checkbox");
+    $<HTMLInputElement>("#reason-consent").click();
+    $("[data-reason-ok]").click();
+    await flush();
+    expect(reasonCalls(backend).map((c) => c.split(":")[1])).toEqual(["expediering-barn-behandlingsorsak", "expediering-sparrad-behandlingsorsak"]);
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: ADHD");
+    // Nothing more to offer on that row.
+    expect(document.querySelector(`#table [data-reason-ask="${truth.id}"]`)).toBeNull();
   });
 
   it("for a patient under 18 the child alternative needs no consent", async () => {

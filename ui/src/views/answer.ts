@@ -74,6 +74,7 @@ export class AnswerView {
   private tableTab: Tab | null = null;
   private banner: HTMLElement | null = null;
   private revealErrorEl: HTMLElement | null = null;
+  private noticesEl: HTMLElement | null = null;
 
   constructor(
     private readonly counter: Counter,
@@ -169,9 +170,9 @@ export class AnswerView {
     this.banner = h("div", { class: "patient-banner", id: "patient-banner" });
     this.fillBanner(r);
     parts.push(this.banner);
-    const notices = [...l.notices.map((n) => pick(n.sv, n.en))];
-    if (l.unknownResources.length) notices.push(t("notice.unknown", { n: l.unknownResources.length }));
-    if (notices.length) parts.push(h("ul", { class: "notices", id: "notices" }, notices.map((n) => h("li", null, h("span", { class: "notice-icon", "aria-hidden": "true" }, "i"), n))));
+    this.noticesEl = h("ul", { class: "notices", id: "notices" });
+    this.fillNotices(r);
+    parts.push(this.noticesEl);
     this.revealErrorEl = h("div", { class: "reveal-error", role: "alert", hidden: true });
     parts.push(this.revealErrorEl);
     parts.push(h("div", { class: "tabs", role: "tablist", id: "tabs", "aria-label": t("tabs.label") }));
@@ -323,7 +324,20 @@ export class AnswerView {
   /** After a treatment reason was asked for: the visible rows show it (or the error). */
   refreshReasons() {
     if (this.counter.status.kind !== "result") return;
+    this.fillNotices(this.counter.status.result);
     this.table?.refresh();
+  }
+
+  /** NLL's completeness notices, and how many of its withheld reasons were read since. */
+  private fillNotices(r: LookupResult) {
+    if (!this.noticesEl) return;
+    const l = r.list.list;
+    const notices = l.notices.map((n) => pick(n.sv, n.en));
+    if (l.unknownResources.length) notices.push(t("notice.unknown", { n: l.unknownResources.length }));
+    const reasons = this.counter.reasonsRead();
+    if (reasons.read > 0) notices.push(t("notice.reasonsRead", reasons));
+    this.noticesEl.hidden = notices.length === 0;
+    fill(this.noticesEl, notices.map((n) => h("li", null, h("span", { class: "notice-icon", "aria-hidden": "true" }, "i"), n)));
   }
 
   /** For tests and the frame budget: how many rows are in the DOM. */

@@ -20,16 +20,19 @@ export function errorText(e: ClientError): string {
 /** The row's part: the reason once read, "Hämtar…", an error with the button again, or the button. */
 export function reasonCell(rx: PrescriptionView, counter: Counter): HTMLElement | null {
   const state = counter.reasons.get(rx.id);
+  if (state?.kind === "pending") return h("span", { class: "muted", "data-reason-pending": rx.id }, t("reason.fetching"));
+  const options = counter.reasonOptions(rx);
+  const offered = options.consent !== null || options.child !== null;
+  const label = t("reason.buttonLabel", { product: productName(rx.product) });
+  const button = offered ? h("button", { type: "button", class: "reason-btn", "data-reason-ask": rx.id, "aria-label": label, title: label, on: { click: () => askReason(rx, counter) } }, t(options.locked ? "reason.buttonLocked" : "reason.button")) : null;
   if (state?.kind === "done") {
     const r = state.result.reason;
     const text = r.kind === "shown" ? t("rx.reason", { text: r.text }) : r.kind === "withheld" ? t("reason.withheld") : t("reason.none");
-    return h("span", { class: `reason-read reason-${r.kind}`, "data-reason": rx.id, title: t("reason.readTitle") }, text);
+    const read = h("span", { class: `reason-read reason-${r.kind}`, "data-reason": rx.id, title: t("reason.readTitle") }, text);
+    // Still withheld: the locked-reason consent is offered beside the answer.
+    return button ? h("span", { class: "reason-row-again" }, read, " ", button) : read;
   }
-  if (state?.kind === "pending") return h("span", { class: "muted", "data-reason-pending": rx.id }, t("reason.fetching"));
-  const options = counter.reasonOptions(rx);
-  if (!options.consent && !options.child) return null;
-  const label = t("reason.buttonLabel", { product: productName(rx.product) });
-  const button = h("button", { type: "button", class: "reason-btn", "data-reason-ask": rx.id, "aria-label": label, title: label, on: { click: () => askReason(rx, counter) } }, t("reason.button"));
+  if (!button) return null;
   if (state?.kind === "error") return h("span", { class: "reason-row-error" }, button, " ", h("span", { class: "reason-error-text", role: "alert", "data-reason-error": rx.id }, t("reason.failed", { message: errorText(state.error) })));
   return button;
 }
