@@ -2,7 +2,7 @@
 //! in build.rs so the capability file can allow exactly these). Errors cross as
 //! `{code, message, requestId}` (`nll_client::ClientError`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use nll::ids::IdKind;
 use nll::ids::PersonId;
 use nll::policy::FlowInfo;
@@ -185,6 +185,8 @@ pub fn end_customer(state: State<'_, AppState>) {
 pub struct AccessLogQuery {
     /// Rows from this date (local time), inclusive.
     pub since: Option<NaiveDate>,
+    /// Rows up to and including this date (local time).
+    pub through: Option<NaiveDate>,
     pub protected_only: bool,
     pub reveals_only: bool,
 }
@@ -192,15 +194,11 @@ pub struct AccessLogQuery {
 impl AccessLogQuery {
     fn filter(&self) -> LogFilter {
         LogFilter {
-            since: self.since.and_then(|d| {
-                d.and_hms_opt(0, 0, 0)
-                    .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
-                    .map(DateTime::<Utc>::from)
-            }),
             protected_only: self.protected_only,
             reveals_only: self.reveals_only,
-            context_id: None,
+            ..LogFilter::default()
         }
+        .days(self.since, self.through)
     }
 }
 

@@ -5,14 +5,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
-use nll_client::{to_csv, AccessLog, ClientConfig, LogEntry, LogFilter};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use nll_client::{local_day_start, to_csv, AccessLog, ClientConfig, LogEntry, LogFilter};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Rows from this day (local time, YYYY-MM-DD) or instant (RFC 3339).
     #[arg(long, value_name = "DATE", value_parser = parse_since)]
     since: Option<DateTime<Utc>>,
+    /// Rows up to and including this day (local time, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_through)]
+    through: Option<DateTime<Utc>>,
     /// Only rows about patients with protected personal data.
     #[arg(long)]
     protected_only: bool,
@@ -33,18 +36,25 @@ pub struct Args {
     training: bool,
 }
 
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
 fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-        return Local
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| format!("{s}: ingen sådan lokal tid"));
+    if let Some(d) = parse_day(s) {
+        return local_day_start(d).ok_or_else(|| format!("{s}: ingen sådan lokal tid"));
     }
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| format!("{s}: ange ett datum YYYY-MM-DD eller en tidpunkt enligt RFC 3339"))
+}
+
+/// The end of the day: the start of the next.
+fn parse_through(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_day(s)
+        .and_then(|d| d.succ_opt())
+        .and_then(local_day_start)
+        .ok_or_else(|| format!("{s}: ange ett datum YYYY-MM-DD"))
 }
 
 fn path(args: &Args) -> anyhow::Result<PathBuf> {
@@ -132,6 +142,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let rows = log
         .query(&LogFilter {
             since: args.since,
+            until: args.through,
             protected_only: args.protected_only,
             reveals_only: args.reveals,
             context_id: None,

@@ -321,6 +321,16 @@ async fn base_url_and_token_and_server_failure_exit_3() {
     assert_eq!(out(&o).matches(",http 503,").count(), 6);
     let o = run(lg(&["--since", "2999-01-01"])).await.unwrap();
     assert!(out(&o).ends_with("0 rader\n"));
+    let o = run(lg(&["--through", "2000-12-31"])).await.unwrap();
+    assert!(out(&o).ends_with("0 rader\n"));
+    let today = chrono::Local::now().date_naive().to_string();
+    let o = run(lg(&["--since", &today, "--through", &today]))
+        .await
+        .unwrap();
+    assert!(out(&o).ends_with("11 rader\n"), "{}", out(&o));
+    let o = run(lg(&["--through", "31/12"])).await.unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("ange ett datum YYYY-MM-DD"), "{}", err(&o));
     let o = run(lg(&["--reveals"])).await.unwrap();
     assert!(out(&o).ends_with("0 rader\n"));
     sim.shutdown().await;

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -98,6 +98,8 @@ pub struct LogEntry {
 pub struct LogFilter {
     /// Rows at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Rows before this time.
+    pub until: Option<DateTime<Utc>>,
     /// Only rows about patients with protected personal data.
     pub protected_only: bool,
     /// Only reveals of masked fields.
@@ -132,6 +134,25 @@ BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS access_log_no_delete BEFORE DELETE ON access_log
 BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
 ";
+
+/// The start of a day in this computer's time zone (the access review is done by local dates).
+pub fn local_day_start(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(Local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl LogFilter {
+    /// Only the rows of these local days, `from` and `through` included (either may be open).
+    pub fn days(self, from: Option<NaiveDate>, through: Option<NaiveDate>) -> LogFilter {
+        LogFilter {
+            since: from.and_then(local_day_start),
+            until: through.and_then(|d| d.succ_opt()).and_then(local_day_start),
+            ..self
+        }
+    }
+}
 
 /// The log, shared by every counter session of the process.
 pub struct AccessLog {
@@ -262,6 +283,10 @@ impl AccessLog {
         if let Some(since) = f.since {
             args.push(since.to_rfc3339_opts(SecondsFormat::Millis, true));
             sql += &format!(" AND time >= ?{}", args.len());
+        }
+        if let Some(until) = f.until {
+            args.push(until.to_rfc3339_opts(SecondsFormat::Millis, true));
+            sql += &format!(" AND time < ?{}", args.len());
         }
         if f.protected_only {
             sql += " AND protected = 1";
@@ -536,6 +561,22 @@ mod tests {
             })
             .unwrap();
         assert!(future.is_empty());
+        let past = log
+            .query(&LogFilter {
+                until: Some(Utc::now() - chrono::Duration::hours(1)),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(past.is_empty());
+        let today = Local::now().date_naive();
+        let days = |from, through| {
+            log.query(&LogFilter::default().days(from, through))
+                .unwrap()
+                .len()
+        };
+        assert_eq!(days(Some(today), Some(today)), 3);
+        assert_eq!(days(None, today.pred_opt()), 0);
+        assert_eq!(days(today.succ_opt(), None), 0);
         let mode: String = log
             .conn
             .lock()

@@ -39,7 +39,7 @@ pub mod secrets;
 pub mod token;
 pub mod transport;
 
-pub use access_log::{to_csv, AccessLog, EntryKind, LogEntry, LogFilter};
+pub use access_log::{local_day_start, to_csv, AccessLog, EntryKind, LogEntry, LogFilter};
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;
 pub use counter::{Counter, LookupResult, Revealed, TreatmentReasonRequest, TreatmentReasonResult};

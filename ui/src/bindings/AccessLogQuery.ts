@@ -4,4 +4,8 @@ export type AccessLogQuery = {
 /**
  * Rows from this date (local time), inclusive.
  */
-since: string | null, protectedOnly: boolean, revealsOnly: boolean, };
+since: string | null, 
+/**
+ * Rows up to and including this date (local time).
+ */
+through: string | null, protectedOnly: boolean, revealsOnly: boolean, };

@@ -452,7 +452,7 @@ function nllId(key: string): string {
 }
 
 function filterLog(rows: LogEntry[], q: AccessLogQuery): LogEntry[] {
-  return rows.filter((r) => (!q.since || r.time.slice(0, 10) >= q.since) && (!q.protectedOnly || r.protected === true) && (!q.revealsOnly || r.kind === "reveal"));
+  return rows.filter((r) => (!q.since || r.time.slice(0, 10) >= q.since) && (!q.through || r.time.slice(0, 10) <= q.through) && (!q.protectedOnly || r.protected === true) && (!q.revealsOnly || r.kind === "reveal"));
 }
 
 function notice(code: string, sv: string, en: string): Notice {

@@ -221,6 +221,7 @@ export const en: Record<Key, string> = {
   "log.title": "Access log",
   "log.intro": "Every lookup, refused request and revealed protected value from this computer, for the pharmacy's regular access review.",
   "log.since": "From date",
+  "log.through": "Through",
   "log.protectedOnly": "Protected personal data only",
   "log.revealsOnly": "Revealed values only",
   "log.export": "Export CSV",

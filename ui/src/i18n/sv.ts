@@ -220,6 +220,7 @@ export const sv = {
   "log.title": "Åtkomstlogg",
   "log.intro": "Alla uppslag, nekade frågor och visade skyddade uppgifter från den här datorn, för apotekets regelbundna åtkomstkontroll.",
   "log.since": "Från datum",
+  "log.through": "Till och med",
   "log.protectedOnly": "Endast skyddade personuppgifter",
   "log.revealsOnly": "Endast visade uppgifter",
   "log.export": "Exportera CSV",

@@ -16,7 +16,7 @@ function tauri(answer: unknown = null, saveTo: string | null = "/tmp/x") {
 describe("TauriBackend", () => {
   it("calls the shell's snake_case commands with camelCase arguments", async () => {
     const { invoke, b } = tauri();
-    const q = { since: "2026-11-01", protectedOnly: true, revealsOnly: false };
+    const q = { since: "2026-11-01", through: null, protectedOnly: true, revealsOnly: false };
     const tr = { lookupSeq: 3, prescriptionId: "rx-1", flow: "expediering-behandlingsorsak" as const, consent: true };
     const req = { personnummer: "196804152384", flow: "expediering" as const, consent: false, identityChecked: false, agent: null, guardian: null, prescriptionId: null };
     await b.sessionInfo();
@@ -61,7 +61,7 @@ describe("TauriBackend", () => {
     const { invoke, b } = tauri("/tmp/x");
     expect(await b.savePdf("uthamtade")).toBe("/tmp/x");
     expect(invoke).toHaveBeenLastCalledWith("save_pdf", { kind: "uthamtade", path: "/tmp/x" });
-    const q = { since: null, protectedOnly: false, revealsOnly: true };
+    const q = { since: null, through: null, protectedOnly: false, revealsOnly: true };
     await b.exportLogCsv(q);
     expect(invoke).toHaveBeenLastCalledWith("save_access_log_csv", { query: q, path: "/tmp/x" });
     const cancelled = tauri(null, null);

@@ -312,7 +312,7 @@ describe("protected patient", () => {
     // Other fields stay masked.
     expect(document.body.textContent).not.toContain("Kiruna vårdcentral");
     // The reveal is in the access log.
-    const log = await backend.accessLog({ since: null, protectedOnly: false, revealsOnly: true });
+    const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: true });
     expect(log.map((r) => r.fieldKey)).toEqual([k]);
     // A new lookup of the same patient starts masked again.
     await fetchPatient(FAKE_PATIENTS.protectedPatient);

@@ -140,6 +140,31 @@ describe("access log", () => {
     expect(document.querySelector("#counter")).not.toBeNull();
   });
 
+  it("filters to a period of dates, both ends included, and exports that period", async () => {
+    const { backend } = await setup();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    $("#open-log").click();
+    await flush();
+    const all = text("#log-count");
+    const today = new Date().toISOString().slice(0, 10);
+    const setDate = async (id: string, value: string) => {
+      const input = $<HTMLInputElement>(id);
+      input.value = value;
+      input.dispatchEvent(new Event("change"));
+      await flush();
+    };
+    await setDate("#log-through", "2020-12-31");
+    expect(text("#log-count")).toBe("0 rader");
+    await setDate("#log-since", today);
+    await setDate("#log-through", today);
+    expect(text("#log-count")).toBe(all);
+    $("#log-export").click();
+    await flush();
+    expect(backend.lastCsv!.trim().split("\n").length).toBe(Number(all.split(" ")[0]) + 1);
+    await setDate("#log-through", "");
+    expect(text("#log-count")).toBe(all);
+  });
+
   it("says each outcome in words and keeps the code in the tooltip", async () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);

@@ -60,7 +60,7 @@ describe("treatment reason: asked for", () => {
     expect(text("#reason-error")).toContain("Behandlingsorsaken visas bara om patienten samtycker nu");
     expect(document.querySelector(".modal")).not.toBeNull();
     expect(document.body.textContent).not.toContain("Halsbränna");
-    const log = await backend.accessLog({ since: null, protectedOnly: false, revealsOnly: false });
+    const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: false });
     const variantRows = log.filter((r) => r.flow === "expediering-behandlingsorsak");
     expect(variantRows.map((r) => r.kind)).toEqual(["denial"]);
   });
@@ -87,7 +87,7 @@ describe("treatment reason: asked for", () => {
     expect(text("#notices")).toBe(notices + "iBehandlingsorsak hämtad för 1 av 9 i det här ärendet.");
     expect(reasonCalls(backend)).toHaveLength(1);
     expect(reasonCalls(backend)[0]).toMatch(/^treatmentReason:expediering-behandlingsorsak:/);
-    const log = await backend.accessLog({ since: null, protectedOnly: false, revealsOnly: false });
+    const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: false });
     const read = log.filter((r) => r.flow === "expediering-behandlingsorsak");
     expect(read.map((r) => [r.kind, r.resource, r.outcome])).toEqual([["request", "medication-request", "ok"]]);
   });

@@ -1,5 +1,5 @@
-// Logg: the access log for the pharmacy's regular access review — filters (from date, protected
-// patients only, reveals only) and CSV export of exactly what is shown.
+// Logg: the access log for the pharmacy's regular access review — filters (a period of local
+// dates, protected patients only, reveals only) and CSV export of exactly what is shown.
 import { h, fill } from "../dom";
 import { t, pick, type Key } from "../i18n";
 import { asClientError, type Backend } from "../backend";
@@ -33,6 +33,7 @@ export function outcomeText(outcome: string): string {
 export class LogView {
   readonly el: HTMLElement;
   private readonly since: HTMLInputElement;
+  private readonly through: HTMLInputElement;
   private readonly protectedOnly: HTMLInputElement;
   private readonly revealsOnly: HTMLInputElement;
   private readonly msg: HTMLElement;
@@ -52,6 +53,7 @@ export class LogView {
     const line = (text: string, cls = "cell-line") => h("div", { class: cls, title: text }, text);
     const reload = () => void this.load();
     this.since = h("input", { id: "log-since", type: "date", on: { change: reload } });
+    this.through = h("input", { id: "log-through", type: "date", on: { change: reload } });
     this.protectedOnly = h("input", { id: "log-protected", type: "checkbox", on: { change: reload } });
     this.revealsOnly = h("input", { id: "log-reveals", type: "checkbox", on: { change: reload } });
     this.msg = h("p", { id: "log-msg", class: "print-msg", role: "status", hidden: true });
@@ -89,6 +91,7 @@ export class LogView {
         "div",
         { class: "filters" },
         h("label", { class: "inline" }, h("span", null, t("log.since")), this.since),
+        h("label", { class: "inline" }, h("span", null, t("log.through")), this.through),
         h("label", { class: "check" }, this.protectedOnly, h("span", null, t("log.protectedOnly"))),
         h("label", { class: "check" }, this.revealsOnly, h("span", null, t("log.revealsOnly"))),
         this.count,
@@ -100,7 +103,7 @@ export class LogView {
   }
 
   query(): AccessLogQuery {
-    return { since: this.since.value || null, protectedOnly: this.protectedOnly.checked, revealsOnly: this.revealsOnly.checked };
+    return { since: this.since.value || null, through: this.through.value || null, protectedOnly: this.protectedOnly.checked, revealsOnly: this.revealsOnly.checked };
   }
 
   async load() {
