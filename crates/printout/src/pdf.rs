@@ -227,5 +227,11 @@ pub fn write(layout: &Layout) -> Vec<u8> {
         })
         .collect();
     pdf.with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new())
+        .save(
+            &PdfSaveOptions {
+                subset_fonts: false,
+                ..PdfSaveOptions::default()
+            },
+            &mut Vec::new(),
+        )
 }
