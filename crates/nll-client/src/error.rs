@@ -654,7 +654,7 @@ mod tests {
             "issue": [{ "severity": "error", "code": "business-rule",
                 "details": { "coding": [{ "system": nll::fhir::SYSTEM_ERROR_CODES, "code": code }], "text": text } }]
         });
-        OperationOutcome::from_value(&v).unwrap()
+        OperationOutcome::from_value(v).unwrap()
     }
 
     #[test]

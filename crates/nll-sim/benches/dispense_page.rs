@@ -1,6 +1,8 @@
 //! How long the test server takes to answer one searchset page of 1,000 dispenses (the heavy
 //! test patient), over real HTTP on loopback. Target: under 20 ms. Reports, never asserts.
 //!
+//! Also reports how long the client takes to read such a page into the model.
+//!
 //! `cargo bench -p nll-sim --bench dispense_page`
 
 use std::time::{Duration, Instant};
@@ -83,6 +85,21 @@ async fn run() {
         } else {
             "NOT met (median)"
         }
+    );
+    // The client's side of the same page: JSON into `serde_json::Value`, then the model.
+    let mut parse = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let v: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        let bundle = nll::model::Bundle::from_value(v).expect("a Bundle");
+        parse.push(t.elapsed());
+        std::hint::black_box(bundle);
+    }
+    parse.sort();
+    println!(
+        "  client: JSON and model of one page: min {:.1} ms, median {:.1} ms",
+        ms(parse[0]),
+        ms(parse[parse.len() / 2])
     );
     sim.shutdown().await;
 }

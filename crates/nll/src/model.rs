@@ -212,11 +212,11 @@ impl OtherResource {
 }
 
 impl Resource {
-    /// Reads one resource from its JSON value.
-    pub fn from_value(v: &Value) -> Result<Resource, ModelError> {
-        let r = Reader::for_resource(v, "Resource");
-        r.obj(v, "")?;
-        let rt = r.req_str(v, "resourceType", "")?;
+    /// Reads one resource from its JSON value, which it keeps as `raw` (moved, not copied).
+    pub fn from_value(v: Value) -> Result<Resource, ModelError> {
+        let r = Reader::for_resource(&v, "Resource");
+        r.obj(&v, "")?;
+        let rt = r.req_str(&v, "resourceType", "")?;
         Ok(match rt.as_str() {
             "Patient" => Resource::Patient(Box::new(Patient::from_value(v)?)),
             "MedicationRequest" => {
@@ -227,7 +227,7 @@ impl Resource {
             }
             "RelatedPerson" => Resource::RelatedPerson(RelatedPerson::from_value(v)?),
             "OperationOutcome" => Resource::OperationOutcome(OperationOutcome::from_value(v)?),
-            "Basic" => match basic::classify(&r, v)? {
+            "Basic" => match basic::classify(&r, &v)? {
                 Some(basic::BasicKind::ListInfo) => Resource::ListInfo(ListInfo::from_value(v)?),
                 Some(basic::BasicKind::DataLock) => Resource::DataLock(DataLock::from_value(v)?),
                 None => Resource::Other(other(&r, v, rt)?),
@@ -264,11 +264,11 @@ impl Resource {
     }
 }
 
-fn other(r: &Reader, v: &Value, resource_type: String) -> Result<OtherResource, ModelError> {
+fn other(r: &Reader, v: Value, resource_type: String) -> Result<OtherResource, ModelError> {
     Ok(OtherResource {
         resource_type,
-        id: r.opt_str(v, "id", "")?,
-        raw: v.clone(),
+        id: r.opt_str(&v, "id", "")?,
+        raw: v,
     })
 }
 
@@ -297,19 +297,22 @@ pub struct Bundle {
     pub total: Option<u64>,
     pub links: Vec<Link>,
     pub entries: Vec<Entry>,
-    /// The Bundle as sent, entries included.
+    /// The Bundle as sent, except each entry's `resource` (moved into `entries`).
     pub raw: Value,
 }
 
 impl Bundle {
-    pub fn from_value(v: &Value) -> Result<Bundle, ModelError> {
-        let r = Reader::for_resource(v, "Bundle");
-        r.obj(v, "")?;
-        let rt = r.req_str(v, "resourceType", "")?;
+    /// Reads a Bundle. Each entry's resource is moved out of the JSON into its typed form (with
+    /// its own `raw`); what stays is the Bundle's `raw`. Nothing is copied: a page of a thousand
+    /// dispenses is megabytes.
+    pub fn from_value(mut v: Value) -> Result<Bundle, ModelError> {
+        let r = Reader::for_resource(&v, "Bundle");
+        r.obj(&v, "")?;
+        let rt = r.req_str(&v, "resourceType", "")?;
         if rt != "Bundle" {
             return Err(r.err("resourceType", format!("expected Bundle, got {rt}")));
         }
-        let total = match r.get(v, "total") {
+        let total = match r.get(&v, "total") {
             None => None,
             Some(Value::Number(n)) => Some(
                 n.as_u64()
@@ -318,7 +321,7 @@ impl Bundle {
             Some(_) => return Err(r.err("total", "not a number")),
         };
         let mut links = Vec::new();
-        for (i, l) in r.array(v, "link", "")?.iter().enumerate() {
+        for (i, l) in r.array(&v, "link", "")?.iter().enumerate() {
             let p = format!("link[{i}]");
             r.obj(l, &p)?;
             links.push(Link {
@@ -326,30 +329,35 @@ impl Bundle {
                 url: r.req_str(l, "url", &p)?,
             });
         }
-        let mut entries = Vec::new();
-        for (i, e) in r.array(v, "entry", "")?.iter().enumerate() {
+        let id = r.opt_str(&v, "id", "")?;
+        let bundle_type = r.opt_str(&v, "type", "")?;
+        let count = r.array(&v, "entry", "")?.len();
+        let mut entries = Vec::with_capacity(count);
+        for i in 0..count {
             let p = format!("entry[{i}]");
+            let e = &mut v["entry"][i];
             r.obj(e, &p)?;
-            let Some(res) = r.opt_obj(e, "resource", &p)? else {
+            if r.opt_obj(e, "resource", &p)?.is_none() {
                 return Err(r.err(&format!("{p}.resource"), "missing"));
-            };
+            }
             let search_mode = match r.opt_obj(e, "search", &p)? {
                 Some(s) => r.opt_str(s, "mode", &format!("{p}.search"))?,
                 None => None,
             };
+            let full_url = r.opt_str(e, "fullUrl", &p)?;
             entries.push(Entry {
-                full_url: r.opt_str(e, "fullUrl", &p)?,
+                full_url,
                 search_mode,
-                resource: Resource::from_value(res)?,
+                resource: Resource::from_value(e["resource"].take())?,
             });
         }
         Ok(Bundle {
-            id: r.opt_str(v, "id", "")?,
-            bundle_type: r.opt_str(v, "type", "")?,
+            id,
+            bundle_type,
             total,
             links,
             entries,
-            raw: v.clone(),
+            raw: v,
         })
     }
 
@@ -429,10 +437,10 @@ fn parse_json(json: &str) -> Result<Value, ModelError> {
 
 /// Reads a searchset Bundle.
 pub fn parse_bundle(json: &str) -> Result<Bundle, ModelError> {
-    Bundle::from_value(&parse_json(json)?)
+    Bundle::from_value(parse_json(json)?)
 }
 
 /// Reads a single resource (a read by id, or an `OperationOutcome` error body).
 pub fn parse_resource(json: &str) -> Result<Resource, ModelError> {
-    Resource::from_value(&parse_json(json)?)
+    Resource::from_value(parse_json(json)?)
 }

@@ -84,6 +84,13 @@ fn patient_with_personnummer() {
     assert!(p.security.is_empty());
     // Unknown elements are kept.
     assert_eq!(p.raw["nllUnknownElement"]["kept"], serde_json::json!(true));
+    // The resource's JSON lives in the resource, not a second time in the Bundle's.
+    assert_eq!(p.raw["resourceType"], "Patient");
+    assert!(b.raw["entry"][0]["resource"].is_null());
+    assert_eq!(
+        b.raw["entry"][0]["fullUrl"],
+        b.entries[0].full_url.as_deref().unwrap()
+    );
 }
 
 #[test]

@@ -226,12 +226,11 @@ pub fn write(layout: &Layout) -> Vec<u8> {
             )
         })
         .collect();
-    pdf.with_pages(pages)
-        .save(
-            &PdfSaveOptions {
-                subset_fonts: false,
-                ..PdfSaveOptions::default()
-            },
-            &mut Vec::new(),
-        )
+    pdf.with_pages(pages).save(
+        &PdfSaveOptions {
+            subset_fonts: false,
+            ..PdfSaveOptions::default()
+        },
+        &mut Vec::new(),
+    )
 }

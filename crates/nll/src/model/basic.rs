@@ -52,7 +52,8 @@ pub struct ListInfo {
 }
 
 impl ListInfo {
-    pub fn from_value(v: &Value) -> Result<ListInfo, ModelError> {
+    pub fn from_value(owned: Value) -> Result<ListInfo, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
         let version = match r.ext(v, F::EXT_MEDICATIONLIST_VERSION, "")? {
@@ -67,7 +68,7 @@ impl ListInfo {
             privacy_lock: r.flag(v, F::EXT_PRIVACY_LOCK, "")?,
             protected_person: r.flag(v, F::EXT_PROTECTED_PERSON, "")?,
             dos_patient: r.flag(v, F::EXT_DOS_PATIENT, "")?,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 }
@@ -88,7 +89,8 @@ pub struct DataLock {
 }
 
 impl DataLock {
-    pub fn from_value(v: &Value) -> Result<DataLock, ModelError> {
+    pub fn from_value(owned: Value) -> Result<DataLock, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
         // A lock must not be misread: every one of its four codes must be known.
@@ -144,7 +146,7 @@ impl DataLock {
             content,
             against,
             chain_id,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 }

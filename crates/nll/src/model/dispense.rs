@@ -63,7 +63,8 @@ pub struct MedicationDispense {
 }
 
 impl MedicationDispense {
-    pub fn from_value(v: &Value) -> Result<MedicationDispense, ModelError> {
+    pub fn from_value(owned: Value) -> Result<MedicationDispense, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "MedicationDispense");
         r.obj(v, "")?;
         let id = r.req_str(v, "id", "")?;
@@ -97,8 +98,9 @@ impl MedicationDispense {
                         "the authorizing prescription is not a MedicationRequest",
                     ));
                 }
-                paper_prescription =
-                    Some(Box::new(MedicationRequest::read(&r, c, &at, contained)?));
+                let mut paper = MedicationRequest::read(&r, c, &at, contained)?;
+                paper.raw = c.clone();
+                paper_prescription = Some(Box::new(paper));
             }
             Some(rf) => {
                 // `MedicationRequest/<id>`, possibly absolute or versioned (`/_history/n`).
@@ -179,7 +181,7 @@ impl MedicationDispense {
             pharmacy: pharmacy(&r, v, contained)?,
             profiles,
             id,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 

@@ -42,7 +42,8 @@ pub struct OperationOutcome {
 }
 
 impl OperationOutcome {
-    pub fn from_value(v: &Value) -> Result<OperationOutcome, ModelError> {
+    pub fn from_value(owned: Value) -> Result<OperationOutcome, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "OperationOutcome");
         r.obj(v, "")?;
         let mut issues = Vec::new();
@@ -67,7 +68,7 @@ impl OperationOutcome {
         Ok(OperationOutcome {
             id: r.opt_str(v, "id", "")?,
             issues,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 

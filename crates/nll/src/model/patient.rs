@@ -44,7 +44,8 @@ pub struct Patient {
 }
 
 impl Patient {
-    pub fn from_value(v: &Value) -> Result<Patient, ModelError> {
+    pub fn from_value(owned: Value) -> Result<Patient, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "Patient");
         r.obj(v, "")?;
         let mut security = Vec::new();
@@ -83,7 +84,7 @@ impl Patient {
             municipality_code: r.text_ext(v, F::EXT_MUNICIPALITY_CODE, "")?,
             region_code: r.text_ext(v, F::EXT_REGION_CODE, "")?,
             population_registered: r.flag(v, F::EXT_POPULATION_REGISTERED, "")?,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 
@@ -158,7 +159,8 @@ pub struct RelatedPerson {
 }
 
 impl RelatedPerson {
-    pub fn from_value(v: &Value) -> Result<RelatedPerson, ModelError> {
+    pub fn from_value(owned: Value) -> Result<RelatedPerson, ModelError> {
+        let v = &owned;
         let r = Reader::for_resource(v, "RelatedPerson");
         r.obj(v, "")?;
         let (patient_ref, patient_identifier) = match r.opt_obj(v, "patient", "")? {
@@ -194,7 +196,7 @@ impl RelatedPerson {
             name: r.human_name(v, "")?.map(|n| n.text),
             period_start,
             period_end,
-            raw: v.clone(),
+            raw: owned,
         })
     }
 

@@ -326,14 +326,16 @@ pub struct MedicationRequest {
 }
 
 impl MedicationRequest {
-    pub fn from_value(v: &Value) -> Result<MedicationRequest, ModelError> {
-        let r = Reader::for_resource(v, "MedicationRequest");
-        Self::read(&r, v, "", &[])
+    pub fn from_value(owned: Value) -> Result<MedicationRequest, ModelError> {
+        let r = Reader::for_resource(&owned, "MedicationRequest");
+        let mut m = Self::read(&r, &owned, "", &[])?;
+        m.raw = owned;
+        Ok(m)
     }
 
     /// Reads a MedicationRequest at `at` (empty for a top-level resource, `contained[n]` inside
     /// a paper-prescription dispense); local references resolve in its own `contained`, then in
-    /// `outer` (the dispense's).
+    /// `outer` (the dispense's). `raw` is left for the caller to set.
     pub(crate) fn read(r: &Reader, v: &Value, at: &str, outer: &[Value]) -> Res<MedicationRequest> {
         r.obj(v, at)?;
         let p = |k: &str| join(at, k);
@@ -381,7 +383,7 @@ impl MedicationRequest {
                         format!("{rf} is not among the contained resources"),
                     ));
                 };
-                Some(Patient::from_value(c)?)
+                Some(Patient::from_value(c.clone())?)
             }
             _ => None,
         };
@@ -511,7 +513,8 @@ impl MedicationRequest {
             dispense_request,
             substitution_allowed,
             id,
-            raw: v.clone(),
+            // Set by the caller, who owns the JSON (or holds it contained in another resource).
+            raw: Value::Null,
         })
     }
 
