@@ -222,6 +222,8 @@ export const en: Record<Key, string> = {
   "log.intro": "Every lookup, refused request and revealed protected value from this computer, for the pharmacy's regular access review.",
   "log.since": "From date",
   "log.through": "Through",
+  "log.dayFormat": "YYYY-MM-DD",
+  "log.badDay": "Not a valid date – write it as YYYY-MM-DD, for example 2026-11-01.",
   "log.protectedOnly": "Protected personal data only",
   "log.revealsOnly": "Revealed values only",
   "log.export": "Export CSV",

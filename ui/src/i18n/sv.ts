@@ -221,6 +221,8 @@ export const sv = {
   "log.intro": "Alla uppslag, nekade frågor och visade skyddade uppgifter från den här datorn, för apotekets regelbundna åtkomstkontroll.",
   "log.since": "Från datum",
   "log.through": "Till och med",
+  "log.dayFormat": "ÅÅÅÅ-MM-DD",
+  "log.badDay": "Ogiltigt datum – skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-11-01.",
   "log.protectedOnly": "Endast skyddade personuppgifter",
   "log.revealsOnly": "Endast visade uppgifter",
   "log.export": "Exportera CSV",

@@ -1,7 +1,7 @@
 // Print panel, access log, settings, language — against the FakeBackend.
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_PATIENTS } from "../fake/patients";
-import { outcomeText } from "../views/log-view";
+import { outcomeText, parseDay } from "../views/log-view";
 import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
 
 afterEach(() => teardown());
@@ -163,6 +163,43 @@ describe("access log", () => {
     expect(backend.lastCsv!.trim().split("\n").length).toBe(Number(all.split(" ")[0]) + 1);
     await setDate("#log-through", "");
     expect(text("#log-count")).toBe(all);
+    // Typed without dashes it is still a date, shown in ÅÅÅÅ-MM-DD.
+    await setDate("#log-since", today.replaceAll("-", ""));
+    expect($<HTMLInputElement>("#log-since").value).toBe(today);
+    expect(text("#log-count")).toBe(all);
+  });
+
+  it("a date that is not one gets a clear message and no query", async () => {
+    const { backend } = await setup();
+    $("#open-log").click();
+    await flush();
+    const queries = backend.calls.filter((c) => c === "accessLog").length;
+    const since = $<HTMLInputElement>("#log-since");
+    since.value = "2026-02-30";
+    since.dispatchEvent(new Event("change"));
+    await flush();
+    expect(text("#log-msg")).toBe("Ogiltigt datum – skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-11-01.");
+    expect(since.getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(since);
+    expect(backend.calls.filter((c) => c === "accessLog").length).toBe(queries);
+    $("#log-export").click();
+    await flush();
+    expect(backend.savedFiles).toEqual([]);
+    since.value = "2026-02-28";
+    since.dispatchEvent(new Event("change"));
+    await flush();
+    expect($("#log-msg").hidden).toBe(true);
+    expect(since.getAttribute("aria-invalid")).toBe("false");
+  });
+
+  it("reads a typed date in the Swedish form, whatever the locale", () => {
+    expect(parseDay("2026-11-01")).toBe("2026-11-01");
+    expect(parseDay(" 20261101 ")).toBe("2026-11-01");
+    expect(parseDay("")).toBe("");
+    expect(parseDay("2026-13-01")).toBeNull();
+    expect(parseDay("2025-02-29")).toBeNull();
+    expect(parseDay("2024-02-29")).toBe("2024-02-29");
+    expect(parseDay("11/01/2026")).toBeNull();
   });
 
   it("says each outcome in words and keeps the code in the tooltip", async () => {

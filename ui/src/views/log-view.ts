@@ -30,6 +30,19 @@ export function outcomeText(outcome: string): string {
   return `${t("log.outcome.error")}: ${outcome}`;
 }
 
+/** A date as typed in a filter: `ÅÅÅÅ-MM-DD` or `ÅÅÅÅMMDD` (a scanner or a quick hand), in the
+ * Swedish form whatever the computer's locale. "" for an empty field, null when not a date. */
+export function parseDay(text: string): string | null {
+  const t = text.trim();
+  if (t === "") return "";
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(t);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
 export class LogView {
   readonly el: HTMLElement;
   private readonly since: HTMLInputElement;
@@ -52,8 +65,11 @@ export class LogView {
     };
     const line = (text: string, cls = "cell-line") => h("div", { class: cls, title: text }, text);
     const reload = () => void this.load();
-    this.since = h("input", { id: "log-since", type: "date", on: { change: reload } });
-    this.through = h("input", { id: "log-through", type: "date", on: { change: reload } });
+    // Text, not type="date": a date field shows the computer's locale (11/23/2026 on an English
+    // desktop); the review is done in ÅÅÅÅ-MM-DD.
+    const day = (id: string) => h("input", { id, type: "text", class: "day", inputmode: "numeric", maxlength: 10, placeholder: t("log.dayFormat"), autocomplete: "off", spellcheck: false, on: { change: reload } });
+    this.since = day("log-since");
+    this.through = day("log-through");
     this.protectedOnly = h("input", { id: "log-protected", type: "checkbox", on: { change: reload } });
     this.revealsOnly = h("input", { id: "log-reveals", type: "checkbox", on: { change: reload } });
     this.msg = h("p", { id: "log-msg", class: "print-msg", role: "status", hidden: true });
@@ -102,14 +118,28 @@ export class LogView {
     );
   }
 
-  query(): AccessLogQuery {
-    return { since: this.since.value || null, through: this.through.value || null, protectedOnly: this.protectedOnly.checked, revealsOnly: this.revealsOnly.checked };
+  /** The filters, or null (and a message) when a date is not one. */
+  query(): AccessLogQuery | null {
+    const since = parseDay(this.since.value);
+    const through = parseDay(this.through.value);
+    for (const [input, value] of [[this.since, since], [this.through, through]] as const) {
+      input.setAttribute("aria-invalid", String(value === null));
+      if (value) input.value = value;
+    }
+    if (since === null || through === null) {
+      this.show(t("log.badDay"), "error");
+      (since === null ? this.since : this.through).focus();
+      return null;
+    }
+    return { since: since || null, through: through || null, protectedOnly: this.protectedOnly.checked, revealsOnly: this.revealsOnly.checked };
   }
 
   async load() {
+    const query = this.query();
+    if (!query) return;
     const token = ++this.token;
     try {
-      const rows = await this.backend.accessLog(this.query());
+      const rows = await this.backend.accessLog(query);
       if (token !== this.token) return;
       // Newest first: an access review starts from what just happened.
       this.table.setRows([...rows].reverse());
@@ -122,8 +152,10 @@ export class LogView {
   }
 
   private async export() {
+    const query = this.query();
+    if (!query) return;
     try {
-      const path = await this.backend.exportLogCsv(this.query());
+      const path = await this.backend.exportLogCsv(query);
       if (path) this.show(t("log.exported", { path }), "ok");
     } catch (e) {
       const err = asClientError(e);
