@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""A blank WebKitGTK window (GTK 3, WebKit2 4.1, compositing off, as Receptdisk runs it): the floor
-under the app's idle memory on this machine. `scripts/measure.py blank` measures it like the app.
+"""A blank WebKitGTK window (GTK 3, WebKit2 4.1, compositing and DMA-BUF renderer off, as
+Receptdisk runs it): the floor under the app's idle memory on this machine. `scripts/measure.py blank` measures it like the app.
 Needs python3-gi and gir1.2-webkit2-4.1 (not needed by the app or its tests)."""
 import os
 import sys
 import time
 
 os.environ.setdefault("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
 started = time.monotonic()
 import gi  # noqa: E402
 
