@@ -507,6 +507,19 @@ fn errors_name_resource_and_element() {
     assert_eq!(res, "Patient/3f6c2b1e-8d4a-4c1b-9e2f-5a7d8c9b0a12");
     assert_eq!(el, "name[0].given[0]");
 
+    // An extension without a url is refused wherever it stands, also after the ones read.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&fixture("patient-margareta.json")).unwrap();
+    let exts = v["entry"][0]["resource"]["extension"]
+        .as_array_mut()
+        .unwrap();
+    exts.push(serde_json::json!({ "valueString": "utan url" }));
+    let last = exts.len() - 1;
+    let (res, el, problem) = malformed(&v.to_string());
+    assert_eq!(res, "Patient/3f6c2b1e-8d4a-4c1b-9e2f-5a7d8c9b0a12");
+    assert_eq!(el, format!("extension[{last}]"));
+    assert_eq!(problem, "extension without a url");
+
     let bad_paper = fixture("medication-dispenses.json").replacen(
         "\"authoredOn\": \"2025-02-02\"",
         "\"authoredOn\": 20250202",

@@ -140,29 +140,35 @@ impl Reader {
     pub fn extensions<'a>(&self, v: &'a Value, prefix: &str) -> Res<Vec<Ext<'a>>> {
         let mut out = Vec::new();
         for (i, e) in self.array(v, "extension", prefix)?.iter().enumerate() {
-            let here = format!("{}[{i}]", join(prefix, "extension"));
-            if !e.is_object() {
-                return Err(self.err(&here, "not a JSON object"));
-            }
-            let url = match e.get("url") {
-                Some(Value::String(u)) => u.as_str(),
-                _ => return Err(self.err(&here, "extension without a url")),
-            };
-            out.push(Ext {
-                url,
-                v: e,
-                path: format!("{}[{}]", join(prefix, "extension"), short(url)),
-            });
+            let url = self.ext_url(e, prefix, i)?;
+            out.push(Ext::new(e, url, prefix));
         }
         Ok(out)
     }
 
-    /// The first extension with this url.
+    /// The first extension with this url. Every extension is checked, as in `extensions`, but
+    /// only the one found is built: elements carry many extensions and are read once per url.
     pub fn ext<'a>(&self, v: &'a Value, url: &str, prefix: &str) -> Res<Option<Ext<'a>>> {
-        Ok(self
-            .extensions(v, prefix)?
-            .into_iter()
-            .find(|e| e.url == url))
+        let mut found = None;
+        for (i, e) in self.array(v, "extension", prefix)?.iter().enumerate() {
+            let u = self.ext_url(e, prefix, i)?;
+            if found.is_none() && u == url {
+                found = Some(Ext::new(e, u, prefix));
+            }
+        }
+        Ok(found)
+    }
+
+    /// An extension's `url`; the error names `prefix.extension[i]`.
+    fn ext_url<'a>(&self, e: &'a Value, prefix: &str, i: usize) -> Res<&'a str> {
+        let here = || format!("{}[{i}]", join(prefix, "extension"));
+        if !e.is_object() {
+            return Err(self.err(&here(), "not a JSON object"));
+        }
+        match e.get("url") {
+            Some(Value::String(u)) => Ok(u.as_str()),
+            _ => Err(self.err(&here(), "extension without a url")),
+        }
     }
 
     /// An extension's value read as text (see the module doc for the value[x] types accepted).
@@ -451,6 +457,16 @@ pub(crate) struct Ext<'a> {
     pub v: &'a Value,
     /// `extension[<short name>]` under its element, for error messages.
     pub path: String,
+}
+
+impl<'a> Ext<'a> {
+    fn new(v: &'a Value, url: &'a str, prefix: &str) -> Ext<'a> {
+        Ext {
+            url,
+            v,
+            path: format!("{}[{}]", join(prefix, "extension"), short(url)),
+        }
+    }
 }
 
 /// Parses a FHIR `date`, `dateTime` or `instant` into a Swedish calendar date.
