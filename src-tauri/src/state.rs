@@ -76,17 +76,11 @@ impl AppState {
 /// through the server's token exchange, as a pharmacy would through EHM's.
 fn training_config(sim: &SimHandle, login: &str) -> ClientConfig {
     let mut cfg = ClientConfig::with_static_token(&sim.fhir_base(), "");
-    cfg.token = nll_client::config::TokenConfig::Oauth2Exchange {
-        token_url: sim.token_url(),
-        client_id: Some("receptdisk-training".into()),
-        client_id_keyring: None,
-        client_secret_keyring: None,
-        subject_token: Some(login.to_string()),
-        subject_token_command: None,
-        subject_token_type: nll_client::config::SUBJECT_TOKEN_TYPE_SAML2.into(),
-        refresh_margin_s: 60,
-        scope: None,
-    };
+    cfg.token = nll_client::config::TokenConfig::exchange_for(
+        sim.token_url(),
+        "receptdisk-training",
+        login,
+    );
     cfg.fullmakt_url = Some(format!("{}/fullmakt", sim.base_url()));
     cfg.today = Some(sim.catalogue().today());
     let user = nll_sim::TEST_USERS.iter().find(|u| u.login == login);

@@ -164,17 +164,7 @@ pub async fn start_sim(
         orgenhets_ort: String::new(),
         encoding: Default::default(),
     });
-    cfg.token = TokenConfig::Oauth2Exchange {
-        token_url: sim.token_url(),
-        client_id: Some("nllc".into()),
-        client_id_keyring: None,
-        client_secret_keyring: None,
-        subject_token: Some(login.into()),
-        subject_token_command: None,
-        subject_token_type: nll_client::config::SUBJECT_TOKEN_TYPE_SAML2.into(),
-        refresh_margin_s: 60,
-        scope: None,
-    };
+    cfg.token = TokenConfig::exchange_for(sim.token_url(), "nllc", login);
     let secrets = MemorySecrets::new()
         .with("oauth2-client-secret", "nllc-training")
         .with("pkcs12-password", nll_sim::pki::PKCS12_PASSWORD);

@@ -236,6 +236,24 @@ pub enum TokenConfig {
     },
 }
 
+impl TokenConfig {
+    /// A token exchange with a fixed SAML subject token (a test user's login at a test server),
+    /// the other settings at their defaults; the client secret comes from the keyring.
+    pub fn exchange_for(token_url: String, client_id: &str, subject_token: &str) -> TokenConfig {
+        TokenConfig::Oauth2Exchange {
+            token_url,
+            client_id: Some(client_id.into()),
+            client_id_keyring: None,
+            client_secret_keyring: None,
+            subject_token: Some(subject_token.into()),
+            subject_token_command: None,
+            subject_token_type: d_subject_type(),
+            refresh_margin_s: d_refresh_margin(),
+            scope: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for TokenConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No token, subject or command line in debug output.

@@ -411,7 +411,7 @@ mod tests {
     //! tests do the same over mutual TLS).
     use super::*;
     use crate::access_log::{AccessLog, LogFilter};
-    use crate::config::{ClientConfig, TokenConfig, SUBJECT_TOKEN_TYPE_SAML2};
+    use crate::config::{ClientConfig, TokenConfig};
     use crate::error::ErrorCode;
     use crate::secrets::MemorySecrets;
     use chrono::NaiveDate;
@@ -430,17 +430,7 @@ mod tests {
 
     fn counter(sim: &SimHandle, login: &str) -> (Counter, Arc<AccessLog>) {
         let mut cfg = ClientConfig::with_static_token(&sim.fhir_base(), "");
-        cfg.token = TokenConfig::Oauth2Exchange {
-            token_url: sim.token_url(),
-            client_id: Some("unit".into()),
-            client_id_keyring: None,
-            client_secret_keyring: None,
-            subject_token: Some(login.into()),
-            subject_token_command: None,
-            subject_token_type: SUBJECT_TOKEN_TYPE_SAML2.into(),
-            refresh_margin_s: 60,
-            scope: None,
-        };
+        cfg.token = TokenConfig::exchange_for(sim.token_url(), "unit", login);
         cfg.today = Some(sim.catalogue().today());
         let log = Arc::new(AccessLog::in_memory().expect("log"));
         let secrets = MemorySecrets::new().with("oauth2-client-secret", "unit-secret");

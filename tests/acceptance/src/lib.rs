@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use nll_client::config::{CertConfig, TokenConfig, SUBJECT_TOKEN_TYPE_SAML2};
+use nll_client::config::{CertConfig, TokenConfig};
 use nll_client::{
     AccessLog, ClientConfig, ClientError, Counter, LogEntry, LogFilter, MemorySecrets, NllClient,
 };
@@ -83,17 +83,7 @@ impl Env {
         c.proxy.disabled = true;
         c.today = Some(today());
         c.request_timeout_ms = 15_000;
-        c.token = TokenConfig::Oauth2Exchange {
-            token_url: self.sim.token_url(),
-            client_id: Some(CLIENT_ID.into()),
-            client_id_keyring: None,
-            client_secret_keyring: None,
-            subject_token: Some(login.into()),
-            subject_token_command: None,
-            subject_token_type: SUBJECT_TOKEN_TYPE_SAML2.into(),
-            refresh_margin_s: 60,
-            scope: None,
-        };
+        c.token = TokenConfig::exchange_for(self.sim.token_url(), CLIENT_ID, login);
         c
     }
 
