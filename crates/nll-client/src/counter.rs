@@ -451,14 +451,11 @@ mod tests {
 
     /// The sim's own record of a prescription's reason and whether a lock covers the reason.
     fn truth(sim: &SimHandle, key: &str, rx_id: &str) -> (Option<String>, Option<LockContent>) {
-        let h = sim.catalogue().by_key(key).expect("patient").history();
-        let rx = h
-            .prescriptions
-            .iter()
-            .find(|r| r.id.to_string() == rx_id)
-            .expect("prescription in the sim");
-        let lock = h.chain_locks(rx.chain_id).map(|l| l.content).next();
-        (rx.reason.clone(), lock)
+        let patient = sim.catalogue().by_key(key).expect("patient");
+        patient
+            .history()
+            .reason_and_lock(rx_id)
+            .expect("prescription in the sim")
     }
 
     fn ask(seq: u64, rx: &str, flow: Flow, consent: bool) -> TreatmentReasonRequest {

@@ -26,14 +26,11 @@ fn ask(r: &LookupResult, rx: &str, flow: Flow, consent: bool) -> TreatmentReason
 
 /// The sim's reason for a prescription, and the content of a lock on its chain, if any.
 fn truth(env: &Env, key: &str, rx: &str) -> (Option<String>, Option<LockContent>) {
-    let h = env.sim.catalogue().by_key(key).expect("patient").history();
-    let p = h
-        .prescriptions
-        .iter()
-        .find(|p| p.id.to_string() == rx)
-        .expect("prescription");
-    let lock = h.chain_locks(p.chain_id).map(|l| l.content).next();
-    (p.reason.clone(), lock)
+    let patient = env.sim.catalogue().by_key(key).expect("patient");
+    patient
+        .history()
+        .reason_and_lock(rx)
+        .expect("prescription in the sim")
 }
 
 /// A prescription of the shown list whose reason Expediering withheld, with no lock on it.

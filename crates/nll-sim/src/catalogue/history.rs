@@ -140,6 +140,16 @@ impl History {
             .iter()
             .filter(move |l| l.scope == LockScope::PrescriptionChain && l.chain_id == Some(chain))
     }
+    /// A prescription's treatment reason as recorded, and what the first lock on its chain
+    /// covers: the truth the tests hold NLL's filtered answers against.
+    pub fn reason_and_lock(&self, rx_id: &str) -> Option<(Option<String>, Option<LockContent>)> {
+        let rx = self
+            .prescriptions
+            .iter()
+            .find(|r| r.id.to_string() == rx_id)?;
+        let lock = self.chain_locks(rx.chain_id).map(|l| l.content).next();
+        Some((rx.reason.clone(), lock))
+    }
     /// Locks covering the patient's paper-prescription dispenses.
     pub fn paper_locks(&self) -> impl Iterator<Item = &DataLock> {
         self.locks
