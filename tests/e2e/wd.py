@@ -18,8 +18,8 @@ class WebDriverError(Exception):
 
 
 class Session:
-    def __init__(self, app, base="http://127.0.0.1:4444", timeout=60):
-        self.base = base
+    def __init__(self, app, base=None, timeout=60):
+        self.base = base or os.environ.get("RECEPTDISK_WEBDRIVER", "http://127.0.0.1:4444")
         self.timeout = timeout
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry",
                                                  "tauri:options": {"application": os.path.abspath(app)}}}}
