@@ -59,7 +59,7 @@ fn main() {
             )?);
             let training = if settings.live.is_none() {
                 Some(tauri::async_runtime::block_on(nll_sim::start(
-                    nll_sim::SimConfig::default(),
+                    state::training_server(),
                 ))?)
             } else {
                 None
@@ -70,7 +70,6 @@ fn main() {
                 log,
                 training,
                 counter: Mutex::new(None),
-                shown: Mutex::new(None),
             });
             Ok(())
         })

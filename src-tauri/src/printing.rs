@@ -1,9 +1,11 @@
 //! Printing from the window: only the printouts the flow may hand out, rendered from the masked
-//! list that is on screen (`AppState.shown`), printed through the OS or saved. A failed print
-//! keeps the PDF and says where.
+//! list the counter shows (`Counter::shown`), printed through the OS or saved. Every call names
+//! the list it means by its `lookup_seq`: a list no longer shown (a new lookup, or the customer
+//! ended) is never rendered, and it is asked again right before a PDF leaves for the printer or
+//! a file. A failed print keeps the PDF and says where.
 
 use nll::PrintoutKind;
-use nll_client::ClientError;
+use nll_client::{ClientError, ShownList};
 use printout::{Pdf, PrintTarget, QueueState, RenderOptions};
 use serde::Serialize;
 use tauri::State;
@@ -13,37 +15,45 @@ use crate::state::{lock, AppState};
 
 type Res<T> = Result<T, ClientError>;
 
-fn nothing_shown() -> ClientError {
-    ClientError::invalid_input(
-        "Det finns ingen lista att skriva ut. Hämta patienten först.",
-        "There is no list to print. Look the patient up first.",
-    )
+/// The shown list `lookup_seq` names, if it is still the one on screen.
+fn shown(state: &AppState, lookup_seq: u64) -> Res<ShownList> {
+    state.counter()?.shown(lookup_seq)
 }
 
 /// Renders one printout of the list on screen, if the policy lets the flow hand it out.
-fn render(state: &AppState, kind: PrintoutKind) -> Res<Pdf> {
-    let shown = lock(&state.shown).clone().ok_or_else(nothing_shown)?;
+fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownList, Pdf)> {
+    let shown = shown(state, lookup_seq)?;
     let counter = state.counter()?;
-    let opts = RenderOptions::new(shown.user.org.orgenhets_namn.clone());
-    printout::render_for_flow(
+    let opts = RenderOptions::new(shown.who.org.orgenhets_namn.clone());
+    let pdf = printout::render_for_flow(
         counter.client().policy(),
-        shown.context.flow,
+        shown.flow,
         kind,
-        &shown.list,
+        &shown.masked,
         &opts,
     )
-    .map_err(|e| ClientError::invalid_input(e.to_string(), e.to_string()))
+    .map_err(|e| ClientError::invalid_input(e.to_string(), e.to_string()))?;
+    Ok((shown, pdf))
+}
+
+/// A PDF rendered for list `lookup_seq` leaves the app only while that list is still shown.
+fn still_shown(state: &AppState, lookup_seq: u64) -> Res<()> {
+    shown(state, lookup_seq).map(|_| ())
 }
 
 /// The printouts the current flow may produce for the patient on screen.
 #[tauri::command]
-pub fn printouts(state: State<'_, AppState>) -> Res<Vec<PrintoutKind>> {
-    let shown = lock(&state.shown).clone().ok_or_else(nothing_shown)?;
-    let counter = state.counter()?;
-    Ok(counter
+pub fn printouts(state: State<'_, AppState>, lookup_seq: u64) -> Res<Vec<PrintoutKind>> {
+    printouts_of(&state, lookup_seq)
+}
+
+pub(crate) fn printouts_of(state: &AppState, lookup_seq: u64) -> Res<Vec<PrintoutKind>> {
+    let shown = shown(state, lookup_seq)?;
+    Ok(state
+        .counter()?
         .client()
         .policy()
-        .printouts(shown.context.flow, shown.list.list.info.dos_patient))
+        .printouts(shown.flow, shown.masked.list.info.dos_patient))
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -60,15 +70,35 @@ pub struct PrintPreview {
 
 /// Page 1 of the printout as an image, for the print panel.
 #[tauri::command]
-pub fn render_preview(state: State<'_, AppState>, kind: PrintoutKind) -> Res<PrintPreview> {
+pub fn render_preview(
+    state: State<'_, AppState>,
+    lookup_seq: u64,
+    kind: PrintoutKind,
+) -> Res<PrintPreview> {
     use base64::Engine;
-    let pdf = render(&state, kind)?;
-    let masked = lock(&state.shown).as_ref().is_some_and(|s| s.list.masked);
-    let dir = std::env::temp_dir().join(format!("receptdisk-preview-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).map_err(|_| preview_failed())?;
-    let src = dir.join("p.pdf");
+    let (shown, pdf) = render(&state, lookup_seq, kind)?;
+    let masked = shown.masked.masked;
+    let png = page_one_png(&pdf).ok_or_else(preview_failed)?;
+    still_shown(&state, lookup_seq)?;
+    Ok(PrintPreview {
+        kind,
+        title: pdf.title.clone(),
+        pages: pdf.pages as u32,
+        image: format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        ),
+        masked,
+    })
+}
+
+/// Page 1 as a PNG, through poppler's pdftoppm. The PDF and the image live only in a private
+/// folder of the user's own (0700, files 0600), removed at once: a preview of a protected
+/// patient's list is not for other users of the computer.
+fn page_one_png(pdf: &Pdf) -> Option<Vec<u8>> {
+    let dir = printout::spool_dir().join(format!("forhandsvisning-{}", uuid::Uuid::new_v4()));
     let out = (|| {
-        std::fs::write(&src, &pdf.bytes).ok()?;
+        let src = printout::write_private(&dir, "p.pdf", &pdf.bytes).ok()?;
         let status = std::process::Command::new("pdftoppm")
             .args(["-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile"])
             .arg(&src)
@@ -80,17 +110,7 @@ pub fn render_preview(state: State<'_, AppState>, kind: PrintoutKind) -> Res<Pri
             .then(|| std::fs::read(dir.join("page.png")).ok())?
     })();
     let _ = std::fs::remove_dir_all(&dir);
-    let png = out.ok_or_else(preview_failed)?;
-    Ok(PrintPreview {
-        kind,
-        title: pdf.title.clone(),
-        pages: pdf.pages as u32,
-        image: format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(png)
-        ),
-        masked,
-    })
+    out
 }
 
 fn preview_failed() -> ClientError {
@@ -157,11 +177,23 @@ pub enum PrintOutcome {
 #[tauri::command]
 pub fn print(
     state: State<'_, AppState>,
+    lookup_seq: u64,
     kind: PrintoutKind,
     printer: Option<String>,
     copies: u32,
 ) -> Res<PrintOutcome> {
-    let pdf = render(&state, kind)?;
+    print_shown(&state, lookup_seq, kind, printer, copies)
+}
+
+pub(crate) fn print_shown(
+    state: &AppState,
+    lookup_seq: u64,
+    kind: PrintoutKind,
+    printer: Option<String>,
+    copies: u32,
+) -> Res<PrintOutcome> {
+    let (_, pdf) = render(state, lookup_seq, kind)?;
+    still_shown(state, lookup_seq)?;
     let printer = printer.or_else(|| lock(&state.settings).printer.clone());
     let target = match printer {
         Some(p) => PrintTarget::named(p, copies.max(1)),
@@ -183,9 +215,140 @@ pub fn print(
 
 /// Saves the printout where the user chose; returns the path.
 #[tauri::command]
-pub fn save_pdf(state: State<'_, AppState>, kind: PrintoutKind, path: String) -> Res<String> {
-    let pdf = render(&state, kind)?;
+pub fn save_pdf(
+    state: State<'_, AppState>,
+    lookup_seq: u64,
+    kind: PrintoutKind,
+    path: String,
+) -> Res<String> {
+    let (_, pdf) = render(&state, lookup_seq, kind)?;
+    still_shown(&state, lookup_seq)?;
     pdf.save(&path)
         .map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Printing through the shell's own functions, with the app state of training mode: the
+    //! in-process test server, a real access log and the counter after a real login.
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    use nll::Flow;
+    use nll_client::{AccessLog, ErrorCode, LookupRequest};
+
+    async fn training_state() -> AppState {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let sim = nll_sim::start(crate::state::training_server())
+            .await
+            .expect("test server");
+        AppState {
+            config_dir: std::env::temp_dir(),
+            settings: Mutex::new(Default::default()),
+            log: Arc::new(AccessLog::in_memory().expect("log")),
+            training: Some(sim),
+            counter: Mutex::new(None),
+        }
+    }
+
+    fn pnr(state: &AppState, key: &str) -> String {
+        let sim = state.training.as_ref().unwrap();
+        sim.catalogue()
+            .by_key(key)
+            .expect("test patient")
+            .pnr
+            .clone()
+    }
+
+    #[tokio::test]
+    async fn only_the_list_on_screen_is_printed() {
+        let state = training_state().await;
+        let counter = state.login(Some("farmaceut")).expect("login");
+        counter.new_customer();
+        let mut req = LookupRequest::new(&pnr(&state, "vuxen"), Flow::EgnaUppgifter);
+        req.identity_checked = true;
+        let first = counter.lookup(req.clone()).await.expect("lookup");
+        let kinds = printouts_of(&state, first.lookup_seq).expect("printouts");
+        assert!(kinds.contains(&PrintoutKind::AktuellaRecept), "{kinds:?}");
+        let (shown, pdf) =
+            render(&state, first.lookup_seq, PrintoutKind::AktuellaRecept).expect("rendered");
+        assert_eq!(shown.lookup_seq, first.lookup_seq);
+        assert!(pdf.pages >= 1);
+        let png = page_one_png(&pdf).expect("a preview through pdftoppm");
+        assert!(png.starts_with(b"\x89PNG"));
+
+        // A newer lookup: the earlier list is no longer on screen and is not printed.
+        let second = counter.lookup(req).await.expect("lookup");
+        for seq in [first.lookup_seq, second.lookup_seq + 1] {
+            let e = render(&state, seq, PrintoutKind::AktuellaRecept).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Stale, "seq {seq}");
+            assert_eq!(
+                printouts_of(&state, seq).unwrap_err().code,
+                ErrorCode::Stale
+            );
+        }
+        render(&state, second.lookup_seq, PrintoutKind::AktuellaRecept).expect("the shown list");
+
+        // Avsluta kund: the ended customer's list is gone for every printing call, whatever
+        // the UI still believes it shows.
+        counter.end_customer();
+        let e = render(&state, second.lookup_seq, PrintoutKind::AktuellaRecept).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        let e = print_shown(
+            &state,
+            second.lookup_seq,
+            PrintoutKind::AktuellaRecept,
+            Some("PDF".into()),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        assert!(
+            e.message.contains("sök fram patienten igen"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[tokio::test]
+    async fn the_training_server_has_no_admin_endpoints() {
+        let state = training_state().await;
+        let sim = state.training.as_ref().unwrap();
+        for path in ["/admin/requests", "/admin/faults", "/admin/catalogue"] {
+            let status = reqwest::get(format!("{}{path}", sim.base_url()))
+                .await
+                .expect("the server answers")
+                .status();
+            assert_eq!(status.as_u16(), 404, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lookup_ended_while_it_ran_leaves_nothing_to_print() {
+        let state = training_state().await;
+        let counter = state.login(Some("farmaceut")).expect("login");
+        counter.new_customer();
+        let req = LookupRequest::new(&pnr(&state, "vuxen"), Flow::Expediering);
+        // Avsluta kund lands while NLL answers: the lookup is dropped and nothing is printable
+        // under any sequence number it could have had.
+        let running = counter.lookup(req);
+        let ended = async {
+            tokio::task::yield_now().await;
+            counter.end_customer();
+        };
+        let (outcome, ()) = tokio::join!(running, ended);
+        let e = outcome.unwrap_err();
+        assert!(
+            matches!(e.code, ErrorCode::Cancelled | ErrorCode::Stale),
+            "{e:?}"
+        );
+        for seq in 0..5 {
+            assert_eq!(
+                printouts_of(&state, seq).unwrap_err().code,
+                ErrorCode::Stale
+            );
+        }
+        assert!(!counter.has_patient_data());
+    }
 }

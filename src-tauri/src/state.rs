@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use nll_client::{
-    AccessLog, ClientConfig, ClientError, Counter, KeyringStore, LookupResult, MemorySecrets,
-    NllClient, SecretStore,
+    AccessLog, ClientConfig, ClientError, Counter, KeyringStore, MemorySecrets, NllClient,
+    SecretStore,
 };
 use nll_sim::SimHandle;
 
@@ -20,9 +20,6 @@ pub struct AppState {
     pub training: Option<SimHandle>,
     /// After login: the counter (one customer at a time).
     pub counter: Mutex<Option<Arc<Counter>>>,
-    /// The newest shown result (already masked): what printouts render from. Cleared with
-    /// the customer.
-    pub shown: Mutex<Option<LookupResult>>,
 }
 
 impl AppState {
@@ -60,7 +57,6 @@ impl AppState {
         let client = Arc::new(NllClient::new(&cfg, secrets, self.log.clone())?);
         let counter = Arc::new(Counter::new(client));
         *lock(&self.counter) = Some(counter.clone());
-        *lock(&self.shown) = None;
         Ok(counter)
     }
 
@@ -68,7 +64,16 @@ impl AppState {
         if let Some(c) = lock(&self.counter).take() {
             c.end_customer();
         }
-        *lock(&self.shown) = None;
+    }
+}
+
+/// The test server of training mode: NLL's rules and synthetic patients only. Its test-mode
+/// admin endpoints (faults, the request record, token expiry) stay off: nothing else on the
+/// computer may steer or read the counter's training server.
+pub fn training_server() -> nll_sim::SimConfig {
+    nll_sim::SimConfig {
+        admin: false,
+        ..nll_sim::SimConfig::default()
     }
 }
 

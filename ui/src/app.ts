@@ -189,7 +189,9 @@ export class App {
 
   async openPrint(kind?: PrintoutKind) {
     if (!this.counter || !this.session) return;
-    await openPrintPanel(this.backend, { hasCustomer: this.counter.status.kind === "result", preselect: kind, defaultPrinter: this.session.settings.printer });
+    const status = this.counter.status;
+    const lookupSeq = status.kind === "result" ? status.result.lookupSeq : null;
+    await openPrintPanel(this.backend, { lookupSeq, preselect: kind, defaultPrinter: this.session.settings.printer });
   }
 
   /** Avsluta kund: the print panel or a confirmation may show patient data, so it goes too. */

@@ -46,14 +46,15 @@ export interface Backend {
   treatmentReason(request: TreatmentReasonRequest): Promise<TreatmentReasonResult>;
   /** Avsluta kund / idle timeout: the shell forgets every patient detail. */
   endCustomer(): Promise<void>;
-  /** The printouts the shown customer's flow allows (policy, dos or not). */
-  printouts(): Promise<PrintoutKind[]>;
-  renderPreview(kind: PrintoutKind): Promise<PrintPreview>;
+  /** The printouts the shown list's flow allows (policy, dos or not). Every printing call names
+   * the list by its `lookupSeq`: a list no longer shown is refused as stale, never printed. */
+  printouts(lookupSeq: number): Promise<PrintoutKind[]>;
+  renderPreview(lookupSeq: number, kind: PrintoutKind): Promise<PrintPreview>;
   listPrinters(): Promise<PrinterInfo[]>;
   /** `printer` null = the system's default; a failure resolves as `{kind: "failed"}`. */
-  print(kind: PrintoutKind, printer: string | null, copies: number): Promise<PrintOutcome>;
+  print(lookupSeq: number, kind: PrintoutKind, printer: string | null, copies: number): Promise<PrintOutcome>;
   /** Asks where, then saves the printout (the kept one after a failed print). null = cancelled. */
-  savePdf(kind: PrintoutKind): Promise<string | null>;
+  savePdf(lookupSeq: number, kind: PrintoutKind): Promise<string | null>;
   accessLog(query: AccessLogQuery): Promise<LogEntry[]>;
   /** Asks where, then writes the filtered log as CSV. null = cancelled. */
   exportLogCsv(query: AccessLogQuery): Promise<string | null>;
@@ -125,16 +126,16 @@ export class TauriBackend implements Backend {
   reveal(lookupSeq: number, key: string) { return this.call<Revealed>("reveal", { lookupSeq, key }); }
   treatmentReason(request: TreatmentReasonRequest) { return this.call<TreatmentReasonResult>("treatment_reason", { request }); }
   endCustomer() { return this.call<void>("end_customer"); }
-  printouts() { return this.call<PrintoutKind[]>("printouts"); }
-  renderPreview(kind: PrintoutKind) { return this.call<PrintPreview>("render_preview", { kind }); }
+  printouts(lookupSeq: number) { return this.call<PrintoutKind[]>("printouts", { lookupSeq }); }
+  renderPreview(lookupSeq: number, kind: PrintoutKind) { return this.call<PrintPreview>("render_preview", { lookupSeq, kind }); }
   listPrinters() { return this.call<PrinterInfo[]>("list_printers"); }
-  print(kind: PrintoutKind, printer: string | null, copies: number) {
-    return this.call<PrintOutcome>("print", { kind, printer, copies });
+  print(lookupSeq: number, kind: PrintoutKind, printer: string | null, copies: number) {
+    return this.call<PrintOutcome>("print", { lookupSeq, kind, printer, copies });
   }
-  async savePdf(kind: PrintoutKind) {
+  async savePdf(lookupSeq: number, kind: PrintoutKind) {
     const path = await this.dialogs.save({ defaultPath: `${kind}-${today()}.pdf`, filters: [{ name: "PDF", extensions: ["pdf"] }] });
     if (!path) return null;
-    return this.call<string>("save_pdf", { kind, path });
+    return this.call<string>("save_pdf", { lookupSeq, kind, path });
   }
   accessLog(query: AccessLogQuery) { return this.call<LogEntry[]>("access_log", { query }); }
   async exportLogCsv(query: AccessLogQuery) {

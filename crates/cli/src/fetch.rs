@@ -224,9 +224,10 @@ pub fn report_error(e: &ClientError, json: bool) -> ExitCode {
     if json {
         println!("{}", serde_json::to_string_pretty(e).unwrap_or_default());
     } else {
-        eprintln!("nllc: {}", e.message);
+        // The message may quote NLL's own text.
+        eprintln!("nllc: {}", crate::terminal::safe(&e.message));
         if let Some(c) = &e.nll_code {
-            eprintln!("  NLL-felkod: {c}");
+            eprintln!("  NLL-felkod: {}", crate::terminal::safe(c));
         }
         if let Some(r) = &e.request_id {
             eprintln!("  Referens (X-Request-ID): {r}");
@@ -511,7 +512,9 @@ fn print_result(r: &LookupResult, all: bool) {
         );
     }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(o.as_bytes()).and_then(|_| out.flush());
+    let _ = out
+        .write_all(crate::terminal::safe(&o).as_bytes())
+        .and_then(|_| out.flush());
 }
 
 /// The flow's Swedish label, for the banner.

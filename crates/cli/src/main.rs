@@ -15,6 +15,7 @@ mod flows;
 mod log;
 mod print;
 mod sim;
+mod terminal;
 
 #[derive(Parser)]
 #[command(

@@ -401,8 +401,10 @@ pub fn to_csv(rows: &[LogEntry]) -> String {
     out
 }
 
+/// One CSV cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, and a
+/// leading TAB or CR, which some spreadsheets skip before reading one) gets a leading `'`.
 fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -624,5 +626,13 @@ mod tests {
             lines[1]
         );
         assert!(lines[1].contains(",ja,"));
+        for (cell, defused) in [
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "\"'\r=1+1\""),
+            ("-2", "'-2"),
+            ("Apotek", "Apotek"),
+        ] {
+            assert_eq!(csv_cell(cell), defused, "{cell:?}");
+        }
     }
 }

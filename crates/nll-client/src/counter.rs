@@ -107,6 +107,17 @@ pub struct TreatmentReasonResult {
     pub request_id: Option<String>,
 }
 
+/// The masked list on screen with what a printout needs of its errand (see [`Counter::shown`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownList {
+    pub lookup_seq: u64,
+    pub masked: MaskedList,
+    /// The flow the list was read with: it decides which printouts may be handed out.
+    pub flow: Flow,
+    /// Who shows it (the printing pharmacy's name).
+    pub who: UserInfo,
+}
+
 struct Current {
     session: Uuid,
     seq: u64,
@@ -213,6 +224,24 @@ impl Counter {
             .map(|c| (c.seq, c.masked.clone()))
     }
 
+    /// The list on screen for a printout: only while `lookup_seq` is still the shown list, so
+    /// a replaced or ended customer's list is never printed. The shell asks again right before
+    /// the PDF leaves (printer or file): the customer may have ended while it rendered.
+    pub fn shown(&self, lookup_seq: u64) -> Result<ShownList, ClientError> {
+        let s = self.lock();
+        let c = s
+            .current
+            .as_ref()
+            .filter(|c| c.seq == lookup_seq && s.session == Some(c.session))
+            .ok_or_else(ClientError::list_gone)?;
+        Ok(ShownList {
+            lookup_seq: c.seq,
+            masked: c.masked.clone(),
+            flow: c.context.flow,
+            who: c.who.clone(),
+        })
+    }
+
     /// Is there a list in memory (for tests of "end customer clears everything")?
     pub fn has_patient_data(&self) -> bool {
         self.lock().current.is_some()
@@ -220,14 +249,7 @@ impl Counter {
 
     /// Looks a patient up in the current session (one is started if there is none).
     pub async fn lookup(&self, req: LookupRequest) -> Result<LookupResult, ClientError> {
-        let (session, seq) = {
-            let mut s = self.lock();
-            let session = *s.session.get_or_insert_with(Uuid::new_v4);
-            s.seq += 1;
-            s.current = None;
-            self.latest.send_replace(s.seq);
-            (session, s.seq)
-        };
+        let (session, seq) = self.begin_lookup();
         let superseded = self.superseded(seq);
         let work = async {
             let who = self.client.user_info().await?;
@@ -238,12 +260,33 @@ impl Counter {
             r = work => r,
             _ = superseded => return Err(ClientError::cancelled()),
         };
+        self.accept(session, seq, req, outcome)
+    }
+
+    /// A new lookup: the shown list goes at once, and the lookup still running stops.
+    fn begin_lookup(&self) -> (Uuid, u64) {
+        let mut s = self.lock();
+        let session = *s.session.get_or_insert_with(Uuid::new_v4);
+        s.seq += 1;
+        s.current = None;
+        self.latest.send_replace(s.seq);
+        (session, s.seq)
+    }
+
+    /// Keeps a finished lookup only while it is still the newest of its session: the customer
+    /// may have ended, or a newer lookup started, after NLL answered and before this lock.
+    fn accept(
+        &self,
+        session: Uuid,
+        seq: u64,
+        request: LookupRequest,
+        outcome: Result<(UserInfo, plan::Planned), ClientError>,
+    ) -> Result<LookupResult, ClientError> {
         let mut s = self.lock();
         if s.seq != seq || s.session != Some(session) {
             return Err(ClientError::stale());
         }
         let (who, p) = outcome?;
-        let request = req;
         let result = LookupResult {
             session_id: session.hyphenated().to_string(),
             lookup_seq: seq,
@@ -476,6 +519,44 @@ mod tests {
             .filter(|p| matches!(p.treatment_reason, TreatmentReason::Withheld { .. }))
             .map(|p| p.id.clone())
             .collect()
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_arrives_after_the_customer_changed_is_stale() {
+        // NLL has answered, but before the answer is kept the customer ends or a newer lookup
+        // starts: the answer is dropped as stale and nothing of it stays in memory.
+        let sim = sim().await;
+        let (c, _) = counter(&sim, "farmaceut");
+        c.new_customer();
+        let req = LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering);
+        let answer = || async {
+            let who = c.client.user_info().await.unwrap();
+            let session = Uuid::parse_str(&c.session_id().unwrap()).unwrap();
+            let p = plan::run(&c.client, &who, &req, session).await.unwrap();
+            (session, who, p)
+        };
+
+        let (_, seq) = c.begin_lookup();
+        let (session, who, p) = answer().await;
+        c.end_customer();
+        let e = c
+            .accept(session, seq, req.clone(), Ok((who, p)))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        assert!(!c.has_patient_data());
+
+        c.new_customer();
+        let (_, older) = c.begin_lookup();
+        let (session, who, p) = answer().await;
+        let (_, newer) = c.begin_lookup();
+        let e = c
+            .accept(session, older, req.clone(), Ok((who.clone(), p.clone())))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        assert!(!c.has_patient_data());
+        // The newest one is kept.
+        let kept = c.accept(session, newer, req.clone(), Ok((who, p))).unwrap();
+        assert_eq!(c.shown_list().map(|(s, _)| s), Some(kept.lookup_seq));
     }
 
     #[tokio::test]

@@ -312,6 +312,16 @@ impl ClientError {
         )
     }
 
+    /// The Patient lookup answered with a person other than the one asked for (or one without
+    /// a number): nothing of it may be shown.
+    pub fn other_patient() -> ClientError {
+        ClientError::new(
+            ErrorCode::MalformedResponse,
+            "Nationella läkemedelslistan svarade med en annan patient än personnumret som söktes, så ingenting visas. Sök igen och kontakta IT-support om det upprepas.",
+            "The National Medication List answered with another patient than the personnummer asked for, so nothing is shown. Search again, and contact IT support if it happens again.",
+        )
+    }
+
     pub fn too_large(limit_bytes: u64) -> ClientError {
         let mb = limit_bytes.div_ceil(1024 * 1024);
         ClientError::new(

@@ -42,7 +42,9 @@ pub mod transport;
 pub use access_log::{local_day_start, to_csv, AccessLog, EntryKind, LogEntry, LogFilter};
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;
-pub use counter::{Counter, LookupResult, Revealed, TreatmentReasonRequest, TreatmentReasonResult};
+pub use counter::{
+    Counter, LookupResult, Revealed, ShownList, TreatmentReasonRequest, TreatmentReasonResult,
+};
 pub use error::{ClientError, ErrorClass, ErrorCode};
 pub use plan::LookupRequest;
 pub use secrets::{KeyringStore, MemorySecrets, Secret, SecretStore, SERVICE as KEYRING_SERVICE};

@@ -32,7 +32,8 @@ use crate::access_log::{EntryKind, NewEntry};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
 use crate::nll_api::{
-    flow_name, resource_name, role_code, status_error, Call, Read, LOG_POWER_OF_ATTORNEY,
+    flow_name, read_bundle, resource_name, role_code, status_error, Call, Read,
+    LOG_POWER_OF_ATTORNEY,
 };
 use crate::transport::query_encode;
 
@@ -76,6 +77,7 @@ impl LookupRequest {
 }
 
 /// What the plan produced (unmasked list kept for logged reveals).
+#[derive(Clone)]
 pub(crate) struct Planned {
     pub list: MedicationList,
     pub masked: MaskedList,
@@ -100,6 +102,20 @@ fn parse_person(
             format!("{whose_en}: {}", e.message_en()),
         )
     })
+}
+
+/// Every Patient of the lookup's answer carries the number that was asked (12 digits), and an
+/// id that is a FHIR id (it is sent on as `X-PatientRef` and in URLs).
+fn the_patient_asked(b: &Bundle, asked: &PersonId) -> Result<(), ClientError> {
+    for p in b.patients() {
+        if p.identifier.as_ref().map(|i| i.value.as_str()) != Some(asked.twelve()) {
+            return Err(ClientError::other_patient());
+        }
+        if !p.id.as_deref().is_some_and(F::is_resource_id) {
+            return Err(ClientError::malformed());
+        }
+    }
+    Ok(())
 }
 
 fn system(id: &PersonId) -> &'static str {
@@ -226,13 +242,24 @@ pub(crate) async fn run(
         query_encode(&format!("{}|{}", system(&patient), patient.twelve()))
     );
     let labels_ref = &labels;
-    let lookup = call0.bundle(resource_name(Resource::Patient), &lookup_url, |b| {
-        match b.patients().next() {
+    let asked = &patient;
+    let lookup = call0.request(resource_name(Resource::Patient), &lookup_url, |a| {
+        // The answer must be the person asked for: another person's Patient (a server fault, a
+        // mix-up of answers) is a malformed answer, and nothing of it is shown or logged as
+        // theirs.
+        let result = read_bundle(a).and_then(|b| the_patient_asked(&b, asked).map(|()| b));
+        let (patient_ref, protected) = match result.as_ref().ok().and_then(|b| b.patients().next())
+        {
             Some(p) => (
                 p.id.clone(),
                 Some(masking::detect_protection(p, None, labels_ref).0),
             ),
             None => (None, None),
+        };
+        Read {
+            result,
+            patient_ref,
+            protected,
         }
     });
     let guardian_check = async {
@@ -474,5 +501,45 @@ fn read_power_of_attorney(a: &crate::transport::Answer) -> Read<bool> {
         result,
         patient_ref: None,
         protected: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(id: &str, pnr: Option<&str>) -> Bundle {
+        let identifier = match pnr {
+            Some(p) => format!(
+                r#","identifier":[{{"system":"{}","value":"{p}"}}]"#,
+                F::SYSTEM_PERSONNUMMER
+            ),
+            None => String::new(),
+        };
+        let json = format!(
+            r#"{{"resourceType":"Bundle","type":"searchset","total":1,"entry":[{{"resource":{{"resourceType":"Patient","id":{id}{identifier}}}}}]}}"#,
+            id = serde_json::to_string(id).unwrap()
+        );
+        nll::model::parse_bundle(&json).expect("a bundle")
+    }
+
+    #[test]
+    fn only_the_person_asked_for_with_a_fhir_id() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let asked = PersonId::parse("198509234822", today).unwrap();
+        let id = "3f2b8c1e-5a4d-4e7f-9b6a-1c2d3e4f5a6b";
+        assert!(the_patient_asked(&answer(id, Some("198509234822")), &asked).is_ok());
+        for (b, why) in [
+            (answer(id, Some("191212121212")), "another person"),
+            (answer(id, None), "no number"),
+            (
+                answer("a\r\nX-Evil: 1", Some("198509234822")),
+                "not a FHIR id",
+            ),
+            (answer("../Patient", Some("198509234822")), "not a FHIR id"),
+        ] {
+            let e = the_patient_asked(&b, &asked).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::MalformedResponse, "{why}");
+        }
     }
 }

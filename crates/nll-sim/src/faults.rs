@@ -39,6 +39,9 @@ pub enum FaultKind {
     },
     /// The real body, labelled `text/html; charset=utf-8`.
     WrongContentType,
+    /// A Patient search answered with another test patient (a mix-up of answers): the client
+    /// must show nothing of it.
+    OtherPatient,
 }
 
 fn default_retry_after() -> u64 {
@@ -88,7 +91,7 @@ impl FaultSpec {
 
 /// Parses the `--fault` syntax: `KIND[:ARG][,path=PREFIX][,count=N]` with KIND one of
 /// `latency:MS`, `500`, `502`, `503` (any 4xx/5xx), `429[:RETRY_AFTER_S]`, `hang`, `malformed`,
-/// `truncated`, `oversized[:BYTES]`, `wrong-content-type`.
+/// `truncated`, `oversized[:BYTES]`, `wrong-content-type`, `other-patient`.
 impl FromStr for FaultSpec {
     type Err = String;
 
@@ -120,6 +123,7 @@ impl FromStr for FaultSpec {
                 bytes: num(arg, "oversized")?.unwrap_or_else(default_oversized),
             },
             "wrong-content-type" | "content-type" => FaultKind::WrongContentType,
+            "other-patient" => FaultKind::OtherPatient,
             code => match code.parse::<u16>() {
                 Ok(c) if (400..600).contains(&c) => FaultKind::Status { code: c },
                 _ => return Err(format!("unknown fault: {head}")),

@@ -223,6 +223,7 @@ fn fault_label(kind: &FaultKind) -> String {
         FaultKind::Truncated => "truncated".into(),
         FaultKind::Oversized { bytes } => format!("oversized {bytes} bytes"),
         FaultKind::WrongContentType => "wrong-content-type".into(),
+        FaultKind::OtherPatient => "other-patient".into(),
     }
 }
 
@@ -276,6 +277,7 @@ async fn apply_fault(state: &AppState, kind: FaultKind, req: Request, next: Next
             Response::from_parts(parts, Body::from_stream(CutShort::new(half)))
         }
         FaultKind::Oversized { bytes } => oversized(state, bytes),
+        FaultKind::OtherPatient => next.run(other_patient(state, req)).await,
         FaultKind::WrongContentType => {
             let mut r = next.run(req).await;
             r.headers_mut()
@@ -283,6 +285,39 @@ async fn apply_fault(state: &AppState, kind: FaultKind, req: Request, next: Next
             r
         }
     }
+}
+
+/// The same request with its `identifier` naming the next test patient of the catalogue, so
+/// the answer is a real Patient of someone else.
+fn other_patient(state: &AppState, mut req: Request) -> Request {
+    let patients = state.catalogue.patients();
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let asked = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("identifier="))
+        .unwrap_or_default();
+    let at = patients
+        .iter()
+        .position(|p| asked.ends_with(&p.pnr))
+        .unwrap_or(0);
+    let other = &patients[(at + 1) % patients.len()];
+    let rewritten: Vec<String> = query
+        .split('&')
+        .map(|kv| match kv.strip_prefix("identifier=") {
+            Some(v) => {
+                let system = v.rsplit_once("%7C").or_else(|| v.rsplit_once('|'));
+                let prefix = system.map(|(s, _)| s).unwrap_or_default();
+                let sep = if v.contains("%7C") { "%7C" } else { "|" };
+                format!("identifier={prefix}{sep}{}", other.pnr)
+            }
+            None => kv.to_string(),
+        })
+        .collect();
+    let path = req.uri().path().to_string();
+    if let Ok(uri) = format!("{path}?{}", rewritten.join("&")).parse() {
+        *req.uri_mut() = uri;
+    }
+    req
 }
 
 /// Half a body, a pause (so the half really reaches the client), then an error: hyper drops the

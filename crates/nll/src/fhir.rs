@@ -179,3 +179,40 @@ pub const H_GUARDIAN_ID: &str = "X-Guardian-Id";
 pub fn ext(name: &str) -> String {
     format!("{SD_BASE}{name}")
 }
+
+/// A FHIR logical id (`[A-Za-z0-9\-\.]{1,64}`, FHIR R4 §2.1.28.0.1). NLL's ids end up in a
+/// header (`X-PatientRef`) and in URLs; anything else in their place is a malformed answer.
+pub fn is_resource_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_resource_id;
+
+    #[test]
+    fn resource_ids_are_what_fhir_allows() {
+        for ok in [
+            "3f2b8c1e-5a4d-4e7f-9b6a-1c2d3e4f5a6b",
+            "a",
+            "A.b-9",
+            &"x".repeat(64),
+        ] {
+            assert!(is_resource_id(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a/b",
+            "a\r\nX-Evil: 1",
+            "ä",
+            "a%2F",
+            &"x".repeat(65),
+        ] {
+            assert!(!is_resource_id(bad), "{bad:?}");
+        }
+    }
+}

@@ -39,8 +39,8 @@ use nll::{Flow, MaskedList, PrintoutKind};
 pub use content::{RenderOptions, SortOrder};
 pub use layout::Layout;
 pub use print::{
-    default_printer, discard_kept, list_printers, print, print_in, save, spool_dir, PrintError,
-    PrintFailure, PrintJob, PrintTarget, PrinterInfo, QueueState,
+    default_printer, discard_kept, list_printers, print, print_in, private_dir, save, spool_dir,
+    write_private, PrintError, PrintFailure, PrintJob, PrintTarget, PrinterInfo, QueueState,
 };
 
 /// A rendered printout.

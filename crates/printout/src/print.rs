@@ -249,20 +249,34 @@ impl std::error::Error for PrintFailure {
     }
 }
 
-/// The folder where PDFs wait until printed or saved: `<temp>/receptdisk-utskrifter`.
+/// The folder where PDFs wait until printed or saved, the user's own:
+/// `$XDG_RUNTIME_DIR/receptdisk/utskrifter` where there is one (per user, in memory), else
+/// `<user cache>/receptdisk/utskrifter`. Never a fixed name in the shared temp folder, where
+/// another user could create it first and so block printing or read what waits there.
 pub fn spool_dir() -> PathBuf {
-    std::env::temp_dir().join("receptdisk-utskrifter")
+    dirs::runtime_dir()
+        .or_else(dirs::cache_dir)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("receptdisk")
+        .join("utskrifter")
 }
 
-/// Writes `bytes` to a new private file (0600 on Unix) under `dir`.
-fn write_private(dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    use std::io::Write;
+/// Creates `dir` (and its parents) and makes it private: 0700 on Unix. A folder another user
+/// owns cannot be made private, and that is an error rather than a file left readable.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
+    Ok(())
+}
+
+/// Writes `bytes` to a new private file (0600 on Unix) in the private folder `dir`.
+pub fn write_private(dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    private_dir(dir)?;
     let stem = file_name.strip_suffix(".pdf").unwrap_or(file_name);
     for n in 0..1000 {
         let name = if n == 0 {
@@ -752,8 +766,24 @@ mod tests {
     }
 
     #[test]
+    fn the_spool_folder_is_the_users_own() {
+        let shared = std::env::temp_dir();
+        if let Some(home) = dirs::runtime_dir().or_else(dirs::cache_dir) {
+            assert!(spool_dir().starts_with(home), "{:?}", spool_dir());
+            assert_ne!(spool_dir().parent(), Some(shared.as_path()));
+        }
+    }
+
+    #[test]
     fn spool_files_are_private_and_never_overwritten() {
         let dir = std::env::temp_dir().join(format!("printout-spool-test-{}", std::process::id()));
+        // A folder left readable (0755) is made private before anything is written in it.
+        std::fs::create_dir_all(&dir).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
         let a = write_private(&dir, "x.pdf", b"a").unwrap();
         let b = write_private(&dir, "x.pdf", b"b").unwrap();
         assert_ne!(a, b);
@@ -764,6 +794,10 @@ mod tests {
             assert_eq!(
                 std::fs::metadata(&b).unwrap().permissions().mode() & 0o777,
                 0o600
+            );
+            assert_eq!(
+                std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+                0o700
             );
         }
         std::fs::remove_dir_all(&dir).unwrap();

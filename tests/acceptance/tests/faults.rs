@@ -158,6 +158,41 @@ async fn broken_answers_are_malformed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_persons_patient_is_never_shown() {
+    // The lookup of one person answered with another real test patient: nothing is shown,
+    // nothing more is read, and the log does not file the access under the other person.
+    let (env, r) = with_fault(FaultSpec::new(FaultKind::OtherPatient).on("/fhir/Patient")).await;
+    let e = failed(&env, r, ErrorCode::MalformedResponse, 3);
+    assert!(
+        e.message
+            .contains("en annan patient än personnumret som söktes"),
+        "{}",
+        e.message
+    );
+    assert!(e.request_id.is_some(), "the Patient request is named");
+    let paths: Vec<String> = env.nll_requests().into_iter().map(|q| q.path).collect();
+    assert_eq!(paths, ["/fhir/Patient"], "no list resource is read");
+    let asked = env
+        .sim
+        .catalogue()
+        .by_pnr(&env.pnr("vuxen"))
+        .unwrap()
+        .id
+        .clone();
+    for row in env.log_rows() {
+        let r = row.entry.patient_ref.as_deref();
+        assert!(r.is_none() || r == Some(asked.as_str()), "{row:?}");
+    }
+    assert!(
+        outcomes(&env, "patient")
+            .iter()
+            .all(|o| o.contains("malformed")),
+        "{:?}",
+        outcomes(&env, "patient")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_answer_is_cut_off_at_the_cap() {
     let env = start().await;
     env.sim.add_fault(

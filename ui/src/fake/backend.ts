@@ -90,6 +90,9 @@ export class FakeBackend implements Backend {
   log: LogEntry[] = [];
   /** Per-lookup delays in ms, consumed in order (tests make an earlier lookup slower). */
   delays: number[] = [];
+  /** A superseded lookup still answers with its own (old) patient instead of `cancelled`: the
+   * worst a shell could do, so the UI's own check that only the newest answer is shown is tested. */
+  lateSuccesses = false;
   latencyMs: number;
   /** Failures the next treatment-reason reads answer with, in order (tests of the error path). */
   reasonFaults: ClientError[] = [];
@@ -195,7 +198,7 @@ export class FakeBackend implements Backend {
     this.current = null;
     const delay = this.delays.length ? this.delays.shift()! : this.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    if (seq !== this.seq) throw err("cancelled", "Hämtningen avbröts av en nyare.", "The lookup was replaced by a newer one.");
+    if (seq !== this.seq && !this.lateSuccesses) throw err("cancelled", "Hämtningen avbröts av en nyare.", "The lookup was replaced by a newer one.");
     const u = this.user;
     if (!u) throw err("invalid-input", "Du är inte inloggad. Logga in först.", "You are not logged in. Log in first.");
     const flow = this.flowsFor().find((f) => f.flow === req.flow);
@@ -263,7 +266,7 @@ export class FakeBackend implements Backend {
     for (const r of flow.resources) {
       this.logRow("request", flow, { resource: r, patientRef, protected: p.protected, requestId: requestId(), httpStatus: 200 });
     }
-    this.current = { seq, patient: p, clear, masked, values, flow };
+    if (seq === this.seq) this.current = { seq, patient: p, clear, masked, values, flow };
     return {
       sessionId: this.session,
       lookupSeq: seq,
@@ -341,24 +344,29 @@ export class FakeBackend implements Backend {
     this.session = `3c1d5e0a-6b8f-4a57-9d2e-${String(this.seq).padStart(12, "0")}`;
   }
 
-  async printouts(): Promise<PrintoutKind[]> {
-    this.calls.push("printouts");
+  /** Like `Counter::shown`: only the list on screen, named by its sequence number. */
+  private shown(lookupSeq: number): Current {
     const c = this.current;
-    if (!c) return [];
+    if (!c || c.seq !== lookupSeq) throw err("stale", "Receptlistan visas inte längre (ny sökning eller kunden avslutad) – sök fram patienten igen.", "The prescription list is no longer shown (a new lookup, or the customer was ended) – look the patient up again.");
+    return c;
+  }
+
+  async printouts(lookupSeq: number): Promise<PrintoutKind[]> {
+    this.calls.push("printouts");
+    const c = this.shown(lookupSeq);
     return c.patient.dosPatient ? c.flow.printoutsDos : c.flow.printouts;
   }
 
-  private requirePrintout(kind: PrintoutKind): Current {
-    const c = this.current;
-    if (!c) throw err("invalid-input", "Ingen kund är hämtad.", "No customer is shown.");
+  private requirePrintout(lookupSeq: number, kind: PrintoutKind): Current {
+    const c = this.shown(lookupSeq);
     const allowed = c.patient.dosPatient ? c.flow.printoutsDos : c.flow.printouts;
     if (!allowed.includes(kind)) throw denial("printout-not-allowed", `Utskriften ${PRINTOUT_TITLES[kind]} erbjuds inte i ${c.flow.labelSv}.`, `The printout is not offered in ${c.flow.labelEn}.`);
     return c;
   }
 
-  async renderPreview(kind: PrintoutKind): Promise<PrintPreview> {
+  async renderPreview(lookupSeq: number, kind: PrintoutKind): Promise<PrintPreview> {
     this.calls.push(`renderPreview:${kind}`);
-    const c = this.requirePrintout(kind);
+    const c = this.requirePrintout(lookupSeq, kind);
     const svg = previewSvg(kind, c.masked);
     return { kind, title: PRINTOUT_TITLES[kind], pages: 1 + Math.floor(c.masked.list.dispenses.length / 30), image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, masked: c.masked.masked };
   }
@@ -368,9 +376,9 @@ export class FakeBackend implements Backend {
     return structuredClone(this.printers);
   }
 
-  async print(kind: PrintoutKind, printer: string | null, copies: number): Promise<PrintOutcome> {
+  async print(lookupSeq: number, kind: PrintoutKind, printer: string | null, copies: number): Promise<PrintOutcome> {
     this.calls.push(`print:${kind}`);
-    this.requirePrintout(kind);
+    this.requirePrintout(lookupSeq, kind);
     const q = this.printers.find((p) => p.name === printer) ?? this.printers.find((p) => p.isDefault);
     if (!q) return { kind: "failed", message: "Ingen skrivare är vald och datorn har ingen standardskrivare.", messageEn: "No printer chosen and no default printer.", kept: `/tmp/receptdisk-utskrifter/${kind}.pdf` };
     if (q.state === "stopped") {
@@ -385,9 +393,9 @@ export class FakeBackend implements Backend {
     return { kind: "printed", printer: q.name, jobId: `${q.name}-${this.printed.length + 11}`, confirmed: true };
   }
 
-  async savePdf(kind: PrintoutKind) {
+  async savePdf(lookupSeq: number, kind: PrintoutKind) {
     this.calls.push(`savePdf:${kind}`);
-    this.requirePrintout(kind);
+    this.requirePrintout(lookupSeq, kind);
     const path = `/home/apotek/Dokument/${kind}-${FAKE_TODAY}.pdf`;
     this.savedFiles.push(path);
     return path;

@@ -28,10 +28,10 @@ describe("TauriBackend", () => {
     await b.reveal(3, "rx/1/prescriber.name");
     await b.treatmentReason(tr);
     await b.endCustomer();
-    await b.printouts();
-    await b.renderPreview("uthamtade");
+    await b.printouts(3);
+    await b.renderPreview(3, "uthamtade");
     await b.listPrinters();
-    await b.print("aktuella-recept", null, 2);
+    await b.print(3, "aktuella-recept", null, 2);
     await b.accessLog(q);
     await b.getSettings();
     await b.storeSecret("pkcs12-password", "x");
@@ -46,10 +46,10 @@ describe("TauriBackend", () => {
       ["reveal", { lookupSeq: 3, key: "rx/1/prescriber.name" }],
       ["treatment_reason", { request: tr }],
       ["end_customer"],
-      ["printouts"],
-      ["render_preview", { kind: "uthamtade" }],
+      ["printouts", { lookupSeq: 3 }],
+      ["render_preview", { lookupSeq: 3, kind: "uthamtade" }],
       ["list_printers"],
-      ["print", { kind: "aktuella-recept", printer: null, copies: 2 }],
+      ["print", { lookupSeq: 3, kind: "aktuella-recept", printer: null, copies: 2 }],
       ["access_log", { query: q }],
       ["get_settings"],
       ["store_secret", { account: "pkcs12-password", value: "x" }],
@@ -59,13 +59,13 @@ describe("TauriBackend", () => {
 
   it("asks where to save, then hands the path to the shell; a cancelled dialog sends nothing", async () => {
     const { invoke, b } = tauri("/tmp/x");
-    expect(await b.savePdf("uthamtade")).toBe("/tmp/x");
-    expect(invoke).toHaveBeenLastCalledWith("save_pdf", { kind: "uthamtade", path: "/tmp/x" });
+    expect(await b.savePdf(3, "uthamtade")).toBe("/tmp/x");
+    expect(invoke).toHaveBeenLastCalledWith("save_pdf", { lookupSeq: 3, kind: "uthamtade", path: "/tmp/x" });
     const q = { since: null, through: null, protectedOnly: false, revealsOnly: true };
     await b.exportLogCsv(q);
     expect(invoke).toHaveBeenLastCalledWith("save_access_log_csv", { query: q, path: "/tmp/x" });
     const cancelled = tauri(null, null);
-    expect(await cancelled.b.savePdf("uthamtade")).toBeNull();
+    expect(await cancelled.b.savePdf(3, "uthamtade")).toBeNull();
     expect(cancelled.invoke).not.toHaveBeenCalled();
     expect(await b.pickFile("certificate")).toBe("/certs/a.p12");
   });

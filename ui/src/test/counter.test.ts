@@ -154,6 +154,7 @@ describe("lookup", () => {
 
   it("drops a slower earlier answer: it never overwrites the newer patient", async () => {
     const { app, backend } = await setup();
+    backend.lateSuccesses = true;
     backend.delays = [60, 0];
     typeInto($<HTMLInputElement>("#pnr"), FAKE_PATIENTS.ordinary);
     await flush();
@@ -162,7 +163,8 @@ describe("lookup", () => {
     await flush();
     await app.counter!.lookup();
     expect(text("#patient-name")).toBe("Gunnar Svensson");
-    await first;
+    // The earlier lookup answers with its own patient after the newer one is shown.
+    expect((await first, backend.calls.filter((c) => c === "lookup").length)).toBe(2);
     await new Promise((r) => setTimeout(r, 80));
     await flush();
     expect(text("#patient-name")).toBe("Gunnar Svensson");
@@ -354,6 +356,7 @@ describe("Avsluta kund", () => {
 
   it("drops a lookup still running when the customer is ended", async () => {
     const { app, backend } = await setup();
+    backend.lateSuccesses = true;
     backend.delays = [40];
     typeInto($<HTMLInputElement>("#pnr"), FAKE_PATIENTS.ordinary);
     const pending = app.counter!.lookup();

@@ -20,6 +20,25 @@ describe("print panel", () => {
     expect(text("#print-preview-caption")).toContain("sida 1 av");
   });
 
+  it("a list that stopped being shown while the panel was open is never printed", async () => {
+    const { backend } = await setup();
+    key("F4");
+    $<HTMLInputElement>("#identity").click();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    key("p", { ctrlKey: true });
+    await flush();
+    // The customer ends behind the panel (the idle timeout, a second window): the shell is
+    // asked with the panel's sequence number and refuses it.
+    await backend.endCustomer();
+    $<HTMLButtonElement>("#print-go").click();
+    await flush();
+    expect(backend.printed).toEqual([]);
+    expect(text("#print-msg")).toContain("visas inte längre");
+    $<HTMLButtonElement>("#print-save").click();
+    await flush();
+    expect(backend.savedFiles).toEqual([]);
+  });
+
   it("Egna uppgifter offers Aktuella recept and Uthämtade läkemedel; a dos patient gets Förteckning instead", async () => {
     await setup();
     key("F4");

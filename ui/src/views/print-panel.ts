@@ -20,15 +20,18 @@ function simpleModal(text: string) {
   close = showModal({ label: t("print.title"), className: "modal-small", body: h("div", { id: "print-panel" }, h("h2", null, t("print.title")), h("p", { id: "print-msg" }, text), h("div", { class: "modal-actions" }, ok)), initialFocus: ok });
 }
 
-export async function openPrintPanel(backend: Backend, opts: { hasCustomer: boolean; preselect?: PrintoutKind; defaultPrinter: string | null }) {
-  if (!opts.hasCustomer) {
+/** `lookupSeq`: the list on screen (null when none is): every call names it, so a list that
+ * is no longer shown is never printed. */
+export async function openPrintPanel(backend: Backend, opts: { lookupSeq: number | null; preselect?: PrintoutKind; defaultPrinter: string | null }) {
+  const seq = opts.lookupSeq;
+  if (seq === null) {
     simpleModal(t("print.noCustomer"));
     return;
   }
   let kinds: PrintoutKind[];
   let printers: PrinterInfo[] = [];
   try {
-    [kinds, printers] = await Promise.all([backend.printouts(), backend.listPrinters().catch(() => [] as PrinterInfo[])]);
+    [kinds, printers] = await Promise.all([backend.printouts(seq), backend.listPrinters().catch(() => [] as PrinterInfo[])]);
   } catch (e) {
     simpleModal(pick(asClientError(e).message, asClientError(e).messageEn));
     return;
@@ -52,7 +55,7 @@ export async function openPrintPanel(backend: Backend, opts: { hasCustomer: bool
     preview.classList.add("loading");
     previewNote.textContent = t("print.previewLoading");
     try {
-      const p = await backend.renderPreview(kind);
+      const p = await backend.renderPreview(seq, kind);
       if (token !== previewToken) return;
       img.src = p.image;
       img.alt = t("print.previewAlt", { title: t(`printout.${kind}` as Key) });
@@ -115,7 +118,7 @@ export async function openPrintPanel(backend: Backend, opts: { hasCustomer: bool
     printBtn.disabled = true;
     message(msg, t("print.printing"), "info");
     try {
-      const out = await backend.print(kind, printerSelect.value || null, n);
+      const out = await backend.print(seq, kind, printerSelect.value || null, n);
       if (out.kind === "printed") {
         message(msg, t("print.printed", { printer: out.printer, job: out.jobId }), "ok");
       } else {
@@ -133,7 +136,7 @@ export async function openPrintPanel(backend: Backend, opts: { hasCustomer: bool
   });
   saveBtn.addEventListener("click", async () => {
     try {
-      const path = await backend.savePdf(kind);
+      const path = await backend.savePdf(seq, kind);
       if (path) message(msg, t("print.saved", { path }), "ok");
     } catch (e) {
       const err = asClientError(e);
