@@ -15,15 +15,10 @@ use crate::state::{lock, AppState};
 
 type Res<T> = Result<T, ClientError>;
 
-/// The shown list `lookup_seq` names, if it is still the one on screen.
-fn shown(state: &AppState, lookup_seq: u64) -> Res<ShownList> {
-    state.counter()?.shown(lookup_seq)
-}
-
 /// Renders one printout of the list on screen, if the policy lets the flow hand it out.
 fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownList, Pdf)> {
-    let shown = shown(state, lookup_seq)?;
     let counter = state.counter()?;
+    let shown = counter.shown(lookup_seq)?;
     let opts = RenderOptions::new(shown.who.org.orgenhets_namn.clone());
     let pdf = printout::render_for_flow(
         counter.client().policy(),
@@ -38,7 +33,7 @@ fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownLi
 
 /// A PDF rendered for list `lookup_seq` leaves the app only while that list is still shown.
 fn still_shown(state: &AppState, lookup_seq: u64) -> Res<()> {
-    shown(state, lookup_seq).map(|_| ())
+    state.counter()?.shown(lookup_seq).map(|_| ())
 }
 
 /// The printouts the current flow may produce for the patient on screen.
@@ -48,9 +43,9 @@ pub fn printouts(state: State<'_, AppState>, lookup_seq: u64) -> Res<Vec<Printou
 }
 
 pub(crate) fn printouts_of(state: &AppState, lookup_seq: u64) -> Res<Vec<PrintoutKind>> {
-    let shown = shown(state, lookup_seq)?;
-    Ok(state
-        .counter()?
+    let counter = state.counter()?;
+    let shown = counter.shown(lookup_seq)?;
+    Ok(counter
         .client()
         .policy()
         .printouts(shown.flow, shown.masked.list.info.dos_patient))

@@ -31,7 +31,7 @@
 //!
 //! [org]                                          # X-Org-Info; absent: from the token's claims
 //! org_namn = "Apoteksbolaget Syd AB"
-//! orgenhets_id = "7350012345016"
+//! orgenhets_id = "7350012345013"
 //! orgenhets_namn = "Apoteket Kronan"
 //! orgenhets_ort = "Malmö"
 //! encoding = "ascii-json"                        # or "base64"
@@ -499,7 +499,7 @@ url = "http://proxy.apotek.local:3128"
 no_proxy = "localhost"
 [org]
 org_namn = "Apoteksbolaget Syd AB"
-orgenhets_id = "7350012345016"
+orgenhets_id = "7350012345013"
 orgenhets_namn = "Apoteket Kronan"
 orgenhets_ort = "Malmö"
 [token]

@@ -232,7 +232,7 @@ impl Counter {
         let c = s
             .current
             .as_ref()
-            .filter(|c| c.seq == lookup_seq && s.session == Some(c.session))
+            .filter(|c| c.seq == lookup_seq)
             .ok_or_else(ClientError::list_gone)?;
         Ok(ShownList {
             lookup_seq: c.seq,

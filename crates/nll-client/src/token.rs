@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn claims_from_a_jwt_shaped_token() {
         let c = decode_claims(&jwt(
-            r#"{"sub":"SE5565594230-F001","name":"Anna Lindqvist","role":"FARMACEUT","gln":"7350012345016","orgName":"Apotek Kronan","exp":2000000000}"#,
+            r#"{"sub":"SE5565594230-F001","name":"Anna Lindqvist","role":"FARMACEUT","gln":"7350012345013","orgName":"Apotek Kronan","exp":2000000000}"#,
         ));
         assert_eq!(c.role, Some(Role::Farmaceut));
         assert_eq!(c.sub.as_deref(), Some("SE5565594230-F001"));

@@ -287,34 +287,21 @@ async fn apply_fault(state: &AppState, kind: FaultKind, req: Request, next: Next
     }
 }
 
-/// The same request with its `identifier` naming the next test patient of the catalogue, so
-/// the answer is a real Patient of someone else.
+/// The same request with the asked test patient's number replaced by the next test patient's,
+/// so the answer is a real Patient of someone else.
 fn other_patient(state: &AppState, mut req: Request) -> Request {
     let patients = state.catalogue.patients();
-    let query = req.uri().query().unwrap_or_default().to_string();
-    let asked = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("identifier="))
-        .unwrap_or_default();
-    let at = patients
-        .iter()
-        .position(|p| asked.ends_with(&p.pnr))
-        .unwrap_or(0);
+    let query = req.uri().query().unwrap_or_default();
+    let Some(at) = patients.iter().position(|p| query.contains(&p.pnr)) else {
+        return req;
+    };
     let other = &patients[(at + 1) % patients.len()];
-    let rewritten: Vec<String> = query
-        .split('&')
-        .map(|kv| match kv.strip_prefix("identifier=") {
-            Some(v) => {
-                let system = v.rsplit_once("%7C").or_else(|| v.rsplit_once('|'));
-                let prefix = system.map(|(s, _)| s).unwrap_or_default();
-                let sep = if v.contains("%7C") { "%7C" } else { "|" };
-                format!("identifier={prefix}{sep}{}", other.pnr)
-            }
-            None => kv.to_string(),
-        })
-        .collect();
-    let path = req.uri().path().to_string();
-    if let Ok(uri) = format!("{path}?{}", rewritten.join("&")).parse() {
+    let uri = format!(
+        "{}?{}",
+        req.uri().path(),
+        query.replacen(&patients[at].pnr, &other.pnr, 1)
+    );
+    if let Ok(uri) = uri.parse() {
         *req.uri_mut() = uri;
     }
     req
