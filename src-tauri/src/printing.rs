@@ -19,7 +19,7 @@ type Res<T> = Result<T, ClientError>;
 fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownList, Pdf)> {
     let counter = state.counter()?;
     let shown = counter.shown(lookup_seq)?;
-    let opts = RenderOptions::new(shown.who.org.orgenhets_namn.clone());
+    let opts = RenderOptions::new(shown.who.org.clone());
     let pdf = printout::render_for_flow(
         counter.client().policy(),
         shown.flow,

@@ -191,7 +191,6 @@ impl LiveSettings {
             orgenhets_id: self.org.gln.clone(),
             orgenhets_namn: self.org.unit_name.clone(),
             orgenhets_ort: self.org.town.clone(),
-            encoding: Default::default(),
         });
         Ok(cfg)
     }

@@ -95,7 +95,6 @@ fn training_config(sim: &SimHandle, login: &str) -> ClientConfig {
             orgenhets_id: u.pharmacy_gln(),
             orgenhets_namn: u.pharmacy_name().into(),
             orgenhets_ort: String::new(),
-            encoding: Default::default(),
         });
     }
     cfg

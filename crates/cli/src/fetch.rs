@@ -162,7 +162,6 @@ pub async fn start_sim(
         orgenhets_id: user.pharmacy_gln(),
         orgenhets_namn: user.pharmacy_name().into(),
         orgenhets_ort: String::new(),
-        encoding: Default::default(),
     });
     cfg.token = TokenConfig::exchange_for(sim.token_url(), "nllc", login);
     let secrets = MemorySecrets::new()

@@ -1,10 +1,16 @@
-//! `nllc flows`: the counter flows a role may run, from the policy table (`nll::policy`).
+//! `nllc flows`: the counter flows a role may run, from the policy table (`nll::policy`); with
+//! `--all`, the whole code table — every purpose and access code, care's included, with its
+//! status and source and the flows that send it — and the header settings, for a chain to hand
+//! to EHM in the approval process.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use nll::policy::{printout_label_sv, role_label_sv, CheckedBy, CodeStatus, FlowInfo, Policy};
+use nll::headers::HeaderEncoding;
+use nll::policy::{
+    printout_label_sv, role_label_sv, CheckedBy, CodeInfo, CodeStatus, FlowInfo, Policy,
+};
 use nll::Role;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -25,12 +31,16 @@ impl From<RoleArg> for Role {
 #[derive(clap::Args)]
 pub struct Args {
     /// The role NLL gives the user (from the token).
-    #[arg(long, value_enum)]
-    role: RoleArg,
-    /// Print JSON (the same `FlowInfo` objects the UI gets).
+    #[arg(long, value_enum, required_unless_present = "all")]
+    role: Option<RoleArg>,
+    /// The whole code table instead: every code with its status and source, care's included.
+    #[arg(long, conflicts_with = "role")]
+    all: bool,
+    /// Print JSON (the same `FlowInfo` objects the UI gets; with `--all`, the code table).
     #[arg(long)]
     json: bool,
-    /// TOML file overriding wire codes (`[purpose]`, `[access]`, `protection_labels`).
+    /// TOML file overriding wire codes (`[purpose]`, `[access]`, `protection_labels`,
+    /// `[headers]`).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
 }
@@ -109,9 +119,60 @@ fn print_flow(f: &FlowInfo) {
     println!();
 }
 
+fn flow_label(policy: &Policy, f: nll::Flow) -> &'static str {
+    policy.rule(f).label_sv
+}
+
+/// `--all`: the code table and the header settings.
+fn print_all(policy: &Policy, json: bool) -> anyhow::Result<()> {
+    let codes: Vec<CodeInfo> = policy.code_table();
+    let headers = policy.headers();
+    if json {
+        let v = serde_json::json!({ "codes": codes, "headers": headers });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!("Kodtabellen (nll::policy): {} koder\n", codes.len());
+    for c in &codes {
+        let used = if c.care_only {
+            "endast vård – erbjuds aldrig vid disken".to_string()
+        } else if c.flows.is_empty() {
+            "används inte vid disken".to_string()
+        } else {
+            c.flows
+                .iter()
+                .map(|f| flow_label(policy, *f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("{:<13}{} ({})", c.header, c.code, status_sv(c.status));
+        if c.code != c.key {
+            println!("             standardnamn: {}", c.key);
+        }
+        println!("             källa: {}", c.source);
+        println!("             används i: {used}\n");
+    }
+    let onoff = |b: bool| if b { "skickas" } else { "skickas inte (opublicerad)" };
+    println!("Rubriker:");
+    println!(
+        "  X-User-Agent, X-Org-Info: {}",
+        match headers.json_encoding {
+            HeaderEncoding::Base64 => "Base64 av kompakt JSON (ANTAGEN)",
+            HeaderEncoding::AsciiJson => "ren ASCII-JSON",
+        }
+    );
+    println!("  X-Agent-Id: {}", onoff(headers.agent_id));
+    println!("  X-Guardian-Id: {}", onoff(headers.guardian_id));
+    Ok(())
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let policy = load_policy(args.policy.as_ref())?;
-    let role: Role = args.role.into();
+    let Some(role) = args.role else {
+        print_all(&policy, args.json)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let role: Role = role.into();
     let infos = policy.flow_infos(role);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&infos)?);

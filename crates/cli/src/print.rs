@@ -47,7 +47,7 @@ pub fn run(args: &PrintArgs) -> anyhow::Result<ExitCode> {
         Ok(x) => x,
         Err(e) => return Ok(fetch::report_error(&e, false)),
     };
-    let opts = RenderOptions::new(result.user.org.orgenhets_namn.clone());
+    let opts = RenderOptions::new(result.user.org.clone());
     let pdf = match printout::render_for_flow(
         &policy,
         args.lookup.flow,

@@ -189,6 +189,53 @@ fn flows_json_is_the_ui_shape() {
     std::fs::write(fake, &o.stdout).unwrap();
 }
 
+/// `nllc flows --all`: the whole code table for the approval process — every code with its
+/// status and source, care's five marked never offered at the counter.
+#[test]
+fn flows_all_lists_every_code_with_status_and_source() {
+    let o = nllc(&["flows", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Kodtabellen (nll::policy): 18 koder"), "{out}");
+    for line in [
+        "X-Access     TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER (bekräftad)",
+        "X-Access     SAMTYCKE_PRIVAT_TILL_VARDPERSONAL (bekräftad)",
+        "X-Access     KOPFULLMAKT (ANTAGEN)",
+        "X-Purpose    VARD (bekräftad)",
+        "             källa: NLL.md §5: care only; EHM's care table [S8]",
+        "             används i: endast vård – erbjuds aldrig vid disken",
+        "             används i: Ombud med fullmakt",
+        "  X-User-Agent, X-Org-Info: Base64 av kompakt JSON (ANTAGEN)",
+        "  X-Agent-Id: skickas inte (opublicerad)",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
+    }
+    let o = nllc(&["flows", "--all", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes = v["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 18);
+    let care: Vec<&str> = codes
+        .iter()
+        .filter(|c| c["careOnly"] == true)
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        care,
+        [
+            "VARD",
+            "FORMODAT_SAMTYCKE",
+            "NODATKOMST",
+            "TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER",
+            "UTAN_KRAV_SAMTYCKE_BARN",
+            "SAMTYCKE_PRIVAT_TILL_VARDPERSONAL"
+        ]
+    );
+    assert_eq!(v["headers"]["jsonEncoding"], "base64");
+    assert_eq!(v["headers"]["agentId"], false);
+    // Neither a role nor --all: a usage error.
+    assert_eq!(nllc(&["flows"]).status.code(), Some(2));
+}
+
 fn policy_file(name: &str, text: &str) -> PathBuf {
     let p = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&p, text).unwrap();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use nll::headers::{OrgInfo, OrgInfoEncoding};
+use nll::headers::{OrgInfo, UserAgent};
 use nll::policy::Policy;
 use nll::Role;
 use serde::Serialize;
@@ -20,6 +20,11 @@ use crate::transport::Transport;
 
 /// Product name in `X-User-Agent`.
 pub const PRODUCT: &str = "Receptdisk";
+
+/// `X-User-Agent`: this product and its version, nothing more (NLL.md §2).
+pub fn user_agent() -> UserAgent {
+    UserAgent::new(PRODUCT, env!("CARGO_PKG_VERSION"))
+}
 
 /// Who is signed in, as the requests and the access log name them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -44,8 +49,7 @@ pub struct NllClient {
     pub(crate) base_url: String,
     pub(crate) fullmakt_url: Option<String>,
     org: Option<OrgInfo>,
-    pub(crate) encoding: OrgInfoEncoding,
-    pub(crate) user_agent: String,
+    pub(crate) user_agent: UserAgent,
     role: Option<Role>,
     user: Option<String>,
     pub(crate) page_size: u32,
@@ -105,13 +109,7 @@ impl NllClient {
             base_url: cfg.base_url.trim_end_matches('/').to_string(),
             fullmakt_url: cfg.fullmakt_url.clone(),
             org: cfg.org.as_ref().map(|o| o.org_info()),
-            encoding: cfg.org.as_ref().map(|o| o.encoding).unwrap_or_default(),
-            user_agent: nll::headers::user_agent(
-                PRODUCT,
-                env!("CARGO_PKG_VERSION"),
-                std::env::consts::OS,
-                cfg.approval_id.as_deref(),
-            ),
+            user_agent: user_agent(),
             role: cfg.role,
             user: cfg.user.clone(),
             page_size: cfg.page_size,

@@ -13,11 +13,10 @@
 //! page_size = 1000                               # _count; 0 = the server's default
 //! max_pages = 50                                 # per resource
 //! max_response_bytes = 33554432
-//! policy_overrides = "policy.toml"               # optional: nll::policy code overrides
+//! policy_overrides = "policy.toml"               # optional: codes and [headers] (nll::policy)
 //! role = "FARMACEUT"                             # optional: else from the token
 //! user = "SE5565594230-F001"                     # optional: else from the token
 //! access_log = "/var/lib/receptdisk/access.db"   # optional: else the app data folder
-//! approval_id = "EHM-2025-17"                    # optional, in X-User-Agent
 //!
 //! [client_certificate]                           # mutual TLS
 //! pkcs12 = "certs/kassa1.p12"                    # password from the keyring:
@@ -34,7 +33,6 @@
 //! orgenhets_id = "7350012345013"
 //! orgenhets_namn = "Apoteket Kronan"
 //! orgenhets_ort = "Malmö"
-//! encoding = "ascii-json"                        # or "base64"
 //!
 //! [token]
 //! source = "oauth2-exchange"                     # or "command" or "static"
@@ -50,7 +48,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use nll::headers::{OrgInfo, OrgInfoEncoding};
+use nll::headers::OrgInfo;
 use nll::Role;
 use serde::Deserialize;
 
@@ -101,8 +99,6 @@ pub struct ClientConfig {
     pub user: Option<String>,
     #[serde(default)]
     pub access_log: Option<PathBuf>,
-    #[serde(default)]
-    pub approval_id: Option<String>,
     /// The date lists are built for (training and tests pin it to the test server's date).
     #[serde(default)]
     pub today: Option<NaiveDate>,
@@ -179,8 +175,6 @@ pub struct OrgConfig {
     pub orgenhets_id: String,
     pub orgenhets_namn: String,
     pub orgenhets_ort: String,
-    #[serde(default)]
-    pub encoding: OrgInfoEncoding,
 }
 
 impl OrgConfig {
@@ -302,7 +296,6 @@ impl ClientConfig {
             role: None,
             user: None,
             access_log: None,
-            approval_id: None,
             today: None,
             client_certificate: None,
             proxy: ProxyConfig::default(),
@@ -523,7 +516,7 @@ subject_token_command = ["eid-login"]
         assert_eq!(c.role, Some(Role::Farmaceut));
         assert_eq!(c.max_retries, 2);
         assert!(matches!(c.token, TokenConfig::Oauth2Exchange { .. }));
-        assert_eq!(c.org.unwrap().encoding, OrgInfoEncoding::AsciiJson);
+        assert_eq!(c.org.unwrap().orgenhets_ort, "Malmö");
     }
 
     #[test]

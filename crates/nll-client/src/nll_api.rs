@@ -165,8 +165,8 @@ impl<'a> Call<'a> {
                 request_id,
                 self.patient_ref,
                 &self.who.org,
-                c.encoding,
                 &c.user_agent,
+                c.policy.headers().json_encoding,
             );
             let mut guard = LogGuard {
                 call: self,

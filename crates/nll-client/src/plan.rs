@@ -2,10 +2,14 @@
 //!
 //! 0. `Policy::evaluate` with `PatientFacts::unknown()`: role and confirmations. A refusal sends
 //!    nothing (it is logged as a denial row).
+//!    Ombud with no power-of-attorney register configured is refused here too: the client
+//!    checks the power of attorney itself (no header carries the agent to NLL), so without a
+//!    register it could never confirm one.
 //! 1. First round trip, in parallel: the Patient lookup by personnummer; for Vårdnadshavare the
-//!    guardian check (RelatedPerson, TA 08); for Ombud the power-of-attorney register when one
-//!    is configured. Then `evaluate` again with the real facts (age, protected, relation, power
-//!    of attorney): a refusal stops here, before any list data is asked for.
+//!    guardian check (RelatedPerson, TA 08); for Ombud the power-of-attorney register. Then
+//!    `evaluate` again with the real facts (age, protected, relation, power of attorney): a
+//!    refusal stops here, before any list data is asked for. A register answer that is neither
+//!    active nor ended is a refusal, never a pass.
 //! 2. Second round trip, in parallel: **only** the resources the flow's request context allows
 //!    (list info, prescriptions, dispenses, data locks), each followed over its pages.
 //! 3. `nll::list::build`, then `nll::masking::mask`.
@@ -21,7 +25,9 @@ use nll::ids::{IdKind, PersonId};
 use nll::list::{self, ListInput};
 use nll::masking;
 use nll::model::Bundle;
-use nll::policy::{Confirmations, Denial, PatientFacts, Requirement};
+use nll::policy::{
+    power_of_attorney_unverified, Confirmations, Denial, PatientFacts, Requirement, Unverified,
+};
 use nll::view::{ListContext, MaskedList, MedicationList};
 use nll::{Flow, Resource};
 use serde::{Deserialize, Serialize};
@@ -214,6 +220,12 @@ pub(crate) async fn run(
             }
         };
     let rule = client.policy.rule(req.flow);
+    let needs_register = rule.requires.contains(&Requirement::PowerOfAttorneyActive);
+    if needs_register && client.fullmakt_url.is_none() {
+        let d = power_of_attorney_unverified(&Unverified::NoRegister);
+        log_denial(client, who, req.flow, context_id, &d, None, None)?;
+        return Err(ClientError::policy(&d));
+    }
     let one_prescription = rule.reads_one_prescription();
     if one_prescription
         && req
@@ -284,11 +296,7 @@ pub(crate) async fn run(
         }
     };
     let poa_check = async {
-        match (
-            &confirmations.agent,
-            &client.fullmakt_url,
-            rule.requires.contains(&Requirement::PowerOfAttorneyActive),
-        ) {
+        match (&confirmations.agent, &client.fullmakt_url, needs_register) {
             (Some(a), Some(register), true) => {
                 let url = format!(
                     "{register}?givare={}&ombud={}",
@@ -336,10 +344,26 @@ pub(crate) async fn run(
                     .is_none_or(|i| i.value == child)
         }));
     }
-    if let Ok(Some((active, _, _))) = &poa {
-        facts.power_of_attorney_active = Some(*active);
-    }
     let patient_ref = found.as_ref().and_then(|p| p.id.clone());
+    if let Ok(Some((answer, _, _))) = &poa {
+        match answer {
+            RegisterAnswer::Active => facts.power_of_attorney_active = Some(true),
+            RegisterAnswer::NotActive => facts.power_of_attorney_active = Some(false),
+            RegisterAnswer::Unknown(status) => {
+                let d = power_of_attorney_unverified(&Unverified::UnknownAnswer(status.clone()));
+                log_denial(
+                    client,
+                    who,
+                    req.flow,
+                    context_id,
+                    &d,
+                    patient_ref,
+                    facts.protected,
+                )?;
+                return Err(ClientError::policy(&d));
+            }
+        }
+    }
     let ctx = match client
         .policy
         .evaluate(who.role, req.flow, &facts, &confirmations)
@@ -483,19 +507,29 @@ pub(crate) async fn run(
     })
 }
 
+/// What the power-of-attorney register said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RegisterAnswer {
+    Active,
+    /// `ended` or `none`.
+    NotActive,
+    /// Any other status, or none readable: it confirms nothing.
+    Unknown(Option<String>),
+}
+
 /// The power-of-attorney register's answer: `{"status": "active" | "ended" | "none", …}`.
-fn read_power_of_attorney(a: &crate::transport::Answer) -> Read<bool> {
+fn read_power_of_attorney(a: &crate::transport::Answer) -> Read<RegisterAnswer> {
     let result = if !a.is_success() {
         Err(status_error(a))
     } else {
-        serde_json::from_slice::<serde_json::Value>(&a.body)
+        let status = serde_json::from_slice::<serde_json::Value>(&a.body)
             .ok()
-            .and_then(|v| {
-                v.get("status")
-                    .and_then(|s| s.as_str())
-                    .map(|s| s == "active")
-            })
-            .ok_or_else(ClientError::malformed)
+            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string));
+        Ok(match status.as_deref() {
+            Some("active") => RegisterAnswer::Active,
+            Some("ended") | Some("none") => RegisterAnswer::NotActive,
+            _ => RegisterAnswer::Unknown(status),
+        })
     };
     Read {
         result,

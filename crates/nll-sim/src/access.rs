@@ -5,12 +5,13 @@
 //!
 //! Two steps, because the second needs the patient: `choose` (before the patient is looked up:
 //! are the purpose and access codes known, is the combination a row of the table, is it open to
-//! the token's role and does it read this resource) and `validate` (`Policy::evaluate` with the
-//! patient's real facts and the agent/guardian named in the request: age limits, dos consent,
-//! guardian relation, power of attorney, protected personal data).
+//! the token's role and does it read this resource) and `validate`
+//! (`Policy::evaluate_at_nll` with the patient's real facts: age limits, dos consent, protected
+//! personal data — and the guardian relation and power of attorney only when the policy file
+//! switched the agent/guardian headers on; otherwise the client has checked those itself).
 
 use nll::ids::PersonId;
-use nll::policy::{Confirmations, DenialRule, PatientFacts, Policy};
+use nll::policy::{DenialRule, PatientFacts, Policy};
 use nll::{AccessType, Flow, Purpose, Resource, Role};
 
 use crate::outcome::Problem;
@@ -32,10 +33,10 @@ pub struct Facts {
     pub age: u32,
     pub protected: bool,
     pub dos_consent: bool,
-    /// The guardian named in `X-Guardian-Id`, and whether NLL has the relation.
+    /// The guardian named in `X-Guardian-Id` (if sent), and whether NLL has the relation.
     pub guardian: Option<(PersonId, bool)>,
-    /// The agent named in `X-Agent-Id`, and whether the register has an active power of
-    /// attorney from the patient to them.
+    /// The agent named in `X-Agent-Id` (if sent), and whether the register has an active power
+    /// of attorney from the patient to them.
     pub agent: Option<(PersonId, bool)>,
 }
 
@@ -91,9 +92,9 @@ impl AccessRules {
         })
     }
 
-    /// Step 2, with the patient: `Policy::evaluate` with the real facts. The access type itself
-    /// asserts the consent or identity check it requires (NLL cannot see the counter), so those
-    /// count as confirmed; everything NLL can check, it checks.
+    /// Step 2, with the patient: `Policy::evaluate_at_nll` with the real facts. The access type
+    /// itself asserts the consent or identity check it requires (NLL cannot see the counter);
+    /// everything NLL can check, it checks — the agent and guardian when a header names them.
     pub fn validate(&self, choice: &Choice, facts: &Facts) -> Result<(), Problem> {
         let patient = PatientFacts {
             age: Some(facts.age),
@@ -102,16 +103,13 @@ impl AccessRules {
             guardian_relation: facts.guardian.as_ref().map(|(_, rel)| *rel),
             power_of_attorney_active: facts.agent.as_ref().map(|(_, active)| *active),
         };
-        let confirmed = Confirmations {
-            consent: true,
-            identity_checked: true,
-            agent: facts.agent.as_ref().map(|(id, _)| id.clone()),
-            guardian: facts.guardian.as_ref().map(|(id, _)| id.clone()),
-        };
-        match self
-            .policy
-            .evaluate(choice.role, choice.flow, &patient, &confirmed)
-        {
+        match self.policy.evaluate_at_nll(
+            choice.role,
+            choice.flow,
+            &patient,
+            facts.agent.as_ref().map(|(id, _)| id.clone()),
+            facts.guardian.as_ref().map(|(id, _)| id.clone()),
+        ) {
             Ok(_) => Ok(()),
             Err(d) => Err(match d.rule {
                 DenialRule::WrongRole => Problem::RoleNotAllowed,
@@ -221,8 +219,13 @@ mod tests {
             agent: None,
         };
         assert_eq!(r.validate(&c, &facts(9, false, Some(true))), Ok(()));
+        // No X-Guardian-Id (the default): the client checked the relation itself.
+        assert_eq!(r.validate(&c, &facts(9, false, None)), Ok(()));
+        let switched_on = AccessRules::new(
+            Policy::from_overrides_toml("[headers]\nguardian_id = true").unwrap(),
+        );
         assert_eq!(
-            r.validate(&c, &facts(9, false, None)),
+            switched_on.validate(&c, &facts(9, false, None)),
             Err(Problem::MissingGuardianId)
         );
         let denied = |f: &Facts| match r.validate(&c, f) {

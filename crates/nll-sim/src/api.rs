@@ -24,7 +24,10 @@ use crate::record::url_pairs;
 use crate::resources::{self, fhir_json_response, fhir_text_response, Entry};
 use crate::server::AppState;
 
-use nll::headers::{H_ACCESS, H_AUTHORIZATION, H_PATIENT_REF, H_PURPOSE};
+use nll::headers::{
+    parse_org_info, parse_user_agent, H_ACCESS, H_AUTHORIZATION, H_ORG_INFO, H_PATIENT_REF,
+    H_PURPOSE, H_USER_AGENT,
+};
 
 /// Page size when `_count` is not given, and the largest allowed.
 pub const DEFAULT_COUNT: usize = 100;
@@ -103,13 +106,35 @@ fn patient_ref(value: &str) -> &str {
     value.strip_prefix("Patient/").unwrap_or(value)
 }
 
-/// Token and flow, before the patient is known.
+/// `X-User-Agent` and `X-Org-Info`, when sent, decoded in either encoding and checked: a
+/// malformed one is refused (NLL.md §2).
+fn json_headers(headers: &HeaderMap) -> Result<(), Problem> {
+    let bad = |e: nll::headers::HeaderError| Problem::BadJsonHeader(e.to_string());
+    // A value that is not visible ASCII is neither encoding (Base64 and ASCII JSON both are).
+    let value = |name: &'static str| match headers.get(name).map(|v| v.to_str()) {
+        None => Ok(None),
+        Some(Ok(v)) => Ok(Some(v)),
+        Some(Err(_)) => Err(Problem::BadJsonHeader(format!(
+            "{name} är felaktig: värdet innehåller tecken utanför ASCII"
+        ))),
+    };
+    if let Some(v) = value(H_USER_AGENT)? {
+        parse_user_agent(v).map_err(bad)?;
+    }
+    if let Some(v) = value(H_ORG_INFO)? {
+        parse_org_info(v).map_err(bad)?;
+    }
+    Ok(())
+}
+
+/// Token, the JSON headers and flow, before the patient is known.
 fn gate(
     state: &AppState,
     headers: &HeaderMap,
     resource: Resource,
 ) -> Result<(&'static TestUser, Choice), Problem> {
     let user = state.tokens.check(header(headers, H_AUTHORIZATION))?;
+    json_headers(headers)?;
     let choice = state.rules.choose(
         user.role,
         header(headers, H_PURPOSE),

@@ -148,6 +148,13 @@ impl<'h> View<'h> {
             AccessType::SamtyckeSparradBehandlingsorsak => true,
             AccessType::EgnaUppgifter => !against_patient,
             AccessType::Vardnadshavare => !against_patient && !against_guardian,
+            // Care's access types are no pharmacy combination: `access::choose` refuses them
+            // before any view is built. Withheld, should one ever get here.
+            AccessType::FormodatSamtycke
+            | AccessType::Nodatkomst
+            | AccessType::TillfalligtSamtyckeSparradeUppgifter
+            | AccessType::UtanKravSamtyckeBarn
+            | AccessType::SamtyckePrivatTillVardpersonal => false,
         };
         if shown {
             Reason::Shown(text)

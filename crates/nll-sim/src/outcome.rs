@@ -30,6 +30,9 @@ pub enum Problem {
     MissingAgentId,
     MissingGuardianId,
     BadPersonId(&'static str),
+    /// `X-User-Agent` or `X-Org-Info` is not the JSON object NLL.md §2 describes, in either
+    /// encoding; the text names the header and what is wrong.
+    BadJsonHeader(String),
     // 403
     CombinationNotValid,
     RoleNotAllowed,
@@ -66,6 +69,7 @@ impl Problem {
             MissingAgentId => (StatusCode::BAD_REQUEST, "required", "2-25-117", s("Ombudets personnummer (X-Agent-Id) saknas i anropet.")),
             MissingGuardianId => (StatusCode::BAD_REQUEST, "required", "2-25-118", s("Vårdnadshavarens personnummer (X-Guardian-Id) saknas i anropet.")),
             BadPersonId(h) => (StatusCode::BAD_REQUEST, "value", "2-25-119", format!("Personnumret i {h} är ogiltigt (12 siffror med giltig kontrollsiffra).")),
+            BadJsonHeader(text) => (StatusCode::BAD_REQUEST, "value", "2-25-120", format!("{text}. Skicka ett JSON-objekt, Base64-kodat eller som ren ASCII-JSON.")),
             CombinationNotValid => (StatusCode::FORBIDDEN, "forbidden", "2-25-130", s("Kombinationen av ändamål och åtkomsttyp är inte giltig för apotek.")),
             RoleNotAllowed => (StatusCode::FORBIDDEN, "forbidden", "2-25-131", s("Din behörighetsroll får inte använda denna kombination av ändamål och åtkomsttyp.")),
             ResourceNotAllowed => (StatusCode::FORBIDDEN, "forbidden", "2-25-132", s("Resursen får inte läsas med denna kombination av ändamål och åtkomsttyp.")),
@@ -101,6 +105,7 @@ pub fn denial_code(rule: DenialRule) -> &'static str {
         | DenialRule::IdentityNotChecked
         | DenialRule::AgentMissing
         | DenialRule::GuardianMissing
+        | DenialRule::PowerOfAttorneyUnverified
         | DenialRule::PrintoutNotAllowed => "2-25-156",
     }
 }

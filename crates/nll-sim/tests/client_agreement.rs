@@ -1,12 +1,14 @@
 //! The contract between the client side of `nll` and the server: for every row of the policy
 //! table and every role it allows, the headers `nll::headers::read_headers` builds from
 //! `Policy::evaluate`'s context are accepted for every resource the row reads, and a resource
-//! outside the row is refused with 403.
+//! outside the row is refused with 403 — with the default header settings (Base64 JSON headers,
+//! no agent/guardian header) and with every open header switched on (ASCII JSON, both person
+//! headers), so the server works either way.
 
 mod common;
 
 use common::*;
-use nll::headers::{read_headers, OrgInfo, OrgInfoEncoding};
+use nll::headers::{read_headers, HeaderEncoding, OrgInfo, UserAgent};
 use nll::ids::PersonId;
 use nll::policy::{Confirmations, PatientFacts, Policy};
 use nll::{Flow, Resource};
@@ -38,7 +40,11 @@ fn path(resource: Resource, patient_id: &str, rx_id: &str) -> String {
 #[tokio::test]
 async fn every_flow_the_policy_allows_is_accepted_with_the_built_headers() {
     let sim = sim().await;
-    let policy = Policy::standard();
+    let switched_on = Policy::from_overrides_toml(
+        "[headers]\njson_encoding = \"ascii-json\"\nagent_id = true\nguardian_id = true\n",
+    )
+    .unwrap();
+    let ua = UserAgent::new("Receptdisk", "0.1.0");
     let http = client();
     let org = OrgInfo {
         org_namn: "Apotek Kronan AB".into(),
@@ -55,6 +61,8 @@ async fn every_flow_the_policy_allows_is_accepted_with_the_built_headers() {
         Resource::DataLock,
     ];
     let mut checked = 0;
+    for policy in [Policy::standard(), switched_on] {
+    let encoding = policy.headers().json_encoding;
     for rule in policy.rules() {
         for &role in rule.roles {
             let login = match role {
@@ -82,8 +90,8 @@ async fn every_flow_the_policy_allows_is_accepted_with_the_built_headers() {
                     Uuid::new_v4(),
                     patient_ref,
                     &org,
-                    OrgInfoEncoding::AsciiJson,
-                    "Receptdisk/0.1.0 (Linux; test)",
+                    &ua,
+                    encoding,
                 ) {
                     rb = rb.header(k, v);
                 }
@@ -130,9 +138,22 @@ async fn every_flow_the_policy_allows_is_accepted_with_the_built_headers() {
             }
         }
     }
-    assert!(checked >= 9 * 5);
-    // The server saw the builder's headers, X-Org-Info pure ASCII.
-    let last = sim.requests().pop().unwrap();
-    assert!(last.header("x-org-info").unwrap().is_ascii());
-    assert!(last.header("x-context-id").is_some());
+    }
+    assert!(checked >= 2 * 9 * 5);
+    // The server saw the builder's headers in both encodings, and the person headers only
+    // when switched on.
+    let seen = sim.requests();
+    for enc in [HeaderEncoding::Base64, HeaderEncoding::AsciiJson] {
+        assert!(seen.iter().any(|r| r.header("x-user-agent")
+            == Some(nll::headers::user_agent_value(&ua, enc).as_str())));
+    }
+    let with_agent = seen.iter().filter(|r| r.header("x-agent-id").is_some()).count();
+    let with_guardian = seen.iter().filter(|r| r.header("x-guardian-id").is_some()).count();
+    assert!(with_agent > 0 && with_guardian > 0);
+    assert!(
+        seen.iter()
+            .filter(|r| r.header("x-org-info").is_some_and(|v| !v.starts_with('{')))
+            .all(|r| r.header("x-agent-id").is_none() && r.header("x-guardian-id").is_none()),
+        "no person header with the default settings"
+    );
 }

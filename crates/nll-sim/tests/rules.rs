@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use nll::fhir as F;
+use nll_sim::SimConfig;
 
 #[tokio::test]
 async fn no_bad_or_expired_token_is_401_with_an_operation_outcome() {
@@ -125,7 +126,7 @@ async fn missing_or_unknown_purpose_and_access_are_400() {
     let c3 = Counter::new(&sim, "farmaceut", ("SHOPPING", "UTAN_KRAV_SAMTYCKE"));
     let a = c3.patient_search(&pnr).await;
     assert_eq!((a.status, a.nll_code().as_str()), (400, "2-25-112"));
-    let c4 = Counter::new(&sim, "farmaceut", ("EXPEDIERING", "NODATKOMST"));
+    let c4 = Counter::new(&sim, "farmaceut", ("EXPEDIERING", "OKAND_ATKOMST"));
     let a = c4.patient_search(&pnr).await;
     assert_eq!((a.status, a.nll_code().as_str()), (400, "2-25-113"));
 }
@@ -257,9 +258,36 @@ async fn failed_validation_is_422() {
     assert_eq!(c.open("ungdom-15").await.status, 200);
 }
 
+/// By default no agent or guardian header is expected (none is published): the access type is
+/// the assertion and the client has checked the register and the relation; age and protection
+/// are still NLL's to check. A header that is sent anyway is still checked.
+#[tokio::test]
+async fn without_person_headers_the_access_type_is_the_assertion() {
+    let sim = sim().await;
+    let mut c = Counter::new(&sim, "farmaceut", OMBUD);
+    assert_eq!(c.open("fullmakt-aktiv").await.status, 200);
+    let mut c = Counter::new(&sim, "farmaceut", GUARDIAN);
+    assert_eq!(c.open("barn-9").await.status, 200);
+    let mut c = Counter::new(&sim, "farmaceut", OMBUD);
+    let a = c.open("skyddad-folkbokforing").await;
+    assert_eq!((a.status, a.nll_code().as_str()), (422, "2-25-155"));
+    let mut c = Counter::new(&sim, "farmaceut", GUARDIAN);
+    let a = c.open("ungdom-15").await;
+    assert_eq!((a.status, a.nll_code().as_str()), (422, "2-25-150"));
+    let mut c = Counter::new(&sim, "apotekspersonal", OMBUD)
+        .with(F::H_AGENT_ID, &agent_of(&sim, "fullmakt-upphord"));
+    let a = c.open("fullmakt-upphord").await;
+    assert_eq!((a.status, a.nll_code().as_str()), (422, "2-25-153"));
+}
+
+/// With the policy file's switch on, the server requires the header and checks the person.
 #[tokio::test]
 async fn agent_and_guardian_headers_are_required_and_checked() {
-    let sim = sim().await;
+    let sim = sim_with(SimConfig {
+        policy_overrides: Some("[headers]\nagent_id = true\nguardian_id = true\n".into()),
+        ..SimConfig::default()
+    })
+    .await;
     let mut c = Counter::new(&sim, "farmaceut", OMBUD);
     let a = c.open("fullmakt-aktiv").await;
     assert_eq!((a.status, a.nll_code().as_str()), (400, "2-25-117"));
@@ -468,4 +496,78 @@ async fn guardian_check_returns_the_relation_only_when_nll_has_it() {
             .status,
         403
     );
+}
+
+/// `X-User-Agent` and `X-Org-Info` are read in either encoding; a malformed one is refused with
+/// 400, code 2-25-120 and a text naming the header and the fault (NLL.md §2).
+#[tokio::test]
+async fn json_headers_in_either_encoding_and_malformed_ones_refused() {
+    use nll::headers::{org_info_value, user_agent_value, HeaderEncoding, OrgInfo, UserAgent};
+    let sim = sim().await;
+    let ua = UserAgent::new("Receptdisk", "0.1.0");
+    let org = OrgInfo {
+        org_namn: "Apoteksbolaget Syd AB".into(),
+        orgenhets_id: "7350012345013".into(),
+        orgenhets_namn: "Apoteket Kronan".into(),
+        orgenhets_ort: "Malmö".into(),
+    };
+    for enc in [HeaderEncoding::Base64, HeaderEncoding::AsciiJson] {
+        let mut c = Counter::new(&sim, "farmaceut", EXP)
+            .with("X-User-Agent", &user_agent_value(&ua, enc))
+            .with("X-Org-Info", &org_info_value(&org, enc));
+        assert_eq!(c.open("vuxen").await.status, 200, "{enc:?}");
+    }
+    let refused = |a: &Answer| {
+        let text = a.json()["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        (a.status, a.nll_code(), text)
+    };
+    let mut bad_gln = org.clone();
+    bad_gln.orgenhets_id = "7350012345014".into();
+    for (header, value, says) in [
+        ("X-User-Agent", "Receptdisk/0.1.0 (linux)".to_string(), "varken JSON eller Base64"),
+        ("X-User-Agent", r#"{"name":"Receptdisk"}"#.to_string(), "\"version\" saknas"),
+        (
+            "X-Org-Info",
+            org_info_value(&bad_gln, HeaderEncoding::Base64),
+            "orgenhetsId",
+        ),
+        ("X-Org-Info", "e30=".to_string(), "saknas"),
+    ] {
+        let c = Counter::new(&sim, "farmaceut", EXP).with(header, &value);
+        let (status, code, text) = refused(&c.patient_search(&c.pnr("vuxen")).await);
+        assert_eq!((status, code.as_str()), (400, "2-25-120"), "{header}: {value}");
+        assert!(text.starts_with(&format!("{header} är felaktig")), "{text}");
+        assert!(text.contains(says), "{text}");
+    }
+}
+
+/// The server accepts exactly the codes of the table: the earlier guesses are unknown (400,
+/// 2-25-113), care's codes are known but no pharmacy combination (403, 2-25-130).
+#[tokio::test]
+async fn only_the_tables_access_codes_are_accepted() {
+    let sim = sim().await;
+    let pnr = sim.catalogue().by_key("vuxen").unwrap().pnr.clone();
+    for old in ["SAMTYCKE_SPARRADE_UPPGIFTER", "REGISTRERAT_ATKOMSTSAMTYCKE"] {
+        let a = Counter::new(&sim, "farmaceut", ("EXPEDIERING", old))
+            .patient_search(&pnr)
+            .await;
+        assert_eq!((a.status, a.nll_code().as_str()), (400, "2-25-113"), "{old}");
+    }
+    for care in [
+        "FORMODAT_SAMTYCKE",
+        "NODATKOMST",
+        "TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER",
+        "UTAN_KRAV_SAMTYCKE_BARN",
+        "SAMTYCKE_PRIVAT_TILL_VARDPERSONAL",
+    ] {
+        for purpose in ["EXPEDIERING", "VARD"] {
+            let a = Counter::new(&sim, "farmaceut", (purpose, care))
+                .patient_search(&pnr)
+                .await;
+            assert_eq!((a.status, a.nll_code().as_str()), (403, "2-25-130"), "{purpose} {care}");
+        }
+    }
 }

@@ -167,12 +167,12 @@ pub const DATA_ABSENT_MASKED: &str = "masked";
 pub const SYSTEM_V3_ROLE_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
 pub const ROLE_CODE_GUARDIAN: &str = "GUARD";
 
-/// ASSUMED request header carrying the agent's 12-digit personnummer in the Ombud flow
-/// (`KOPFULLMAKT`): NLL's real mechanism was not found. The test server requires it and checks
-/// the power-of-attorney register with it.
+/// A header in no published table (NLL.md §2) for the agent's 12-digit personnummer in the
+/// Ombud flow. Never sent unless the policy file turns it on (`[headers] agent_id = true`), should
+/// EHM publish such a header; the client checks the power of attorney in the register itself.
 pub const H_AGENT_ID: &str = "X-Agent-Id";
-/// ASSUMED request header carrying the guardian's 12-digit personnummer in the Vårdnadshavare
-/// flow (`VARDNADSHAVARE`); the test server checks the guardian relation (TA 08) with it.
+/// As [`H_AGENT_ID`], for the guardian in the Vårdnadshavare flow (`[headers] guardian_id`); the
+/// client checks the guardian relation (RelatedPerson, TA 08) itself.
 pub const H_GUARDIAN_ID: &str = "X-Guardian-Id";
 
 /// Full extension URL for a short name.

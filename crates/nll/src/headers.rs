@@ -1,19 +1,25 @@
-//! The one header builder for NLL reads (NLL.md §2).
+//! The one header builder for NLL reads (NLL.md §2), and the decoder of its JSON headers.
 //!
 //! Everything a read sends besides the URL comes from here: the token, the purpose and access
 //! codes of the [`RequestContext`] the policy built, the counter session (`X-Context-ID`), a fresh
-//! request id, the patient reference, the product string and the pharmacy's org info.
+//! request id, the patient reference, the product (`X-User-Agent`) and the pharmacy's org info
+//! (`X-Org-Info`). Nothing else: the agent's and guardian's headers are in no published table and
+//! are sent only when the policy file turns them on (the context then carries them).
 //!
-//! `X-Org-Info` (ASSUMED encoding, NLL.md §2): compact JSON with the keys in a fixed order and
-//! every non-ASCII character escaped `\uXXXX` (lowercase hex, UTF-16 surrogate pairs above
-//! U+FFFF), so the header is pure printable ASCII. [`OrgInfoEncoding::Base64`] sends the UTF-8
-//! JSON Base64-encoded (standard alphabet, padded) instead.
+//! `X-User-Agent` is the JSON object `{"name", "version"}` and `X-Org-Info` the JSON object of
+//! [S5]; EHM's guide shows them *decoded*, so the encoding is ASSUMED (NLL.md §2): one setting,
+//! [`HeaderEncoding`], for both. The default is Base64 (standard alphabet, padded) of the compact
+//! UTF-8 JSON — X-Provenance is documented as Base64 JSON, and the published example is labelled
+//! "Decoded value". [`HeaderEncoding::AsciiJson`] sends the compact JSON itself with every
+//! non-ASCII character escaped `\uXXXX` (lowercase hex, UTF-16 surrogate pairs above U+FFFF), so
+//! the header is pure printable ASCII.
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::ids::Gln;
 use crate::policy::RequestContext;
 
 pub use crate::fhir::{H_AGENT_ID, H_GUARDIAN_ID};
@@ -46,16 +52,34 @@ pub struct OrgInfo {
     pub orgenhets_ort: String,
 }
 
-/// How `X-Org-Info` is encoded (a setting).
+/// The product, as `X-User-Agent` carries it [S15].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserAgent {
+    pub name: String,
+    pub version: String,
+}
+
+impl UserAgent {
+    pub fn new(name: &str, version: &str) -> UserAgent {
+        UserAgent {
+            name: name.into(),
+            version: version.into(),
+        }
+    }
+}
+
+/// How the JSON headers `X-User-Agent` and `X-Org-Info` are encoded: one setting for both, in
+/// the policy file (`[headers] json_encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export)]
-pub enum OrgInfoEncoding {
-    /// Compact JSON, non-ASCII escaped `\uXXXX`.
+pub enum HeaderEncoding {
+    /// Base64 of the UTF-8 compact JSON (ASSUMED default, see the module text).
     #[default]
-    AsciiJson,
-    /// Base64 of the UTF-8 compact JSON.
     Base64,
+    /// Compact JSON, non-ASCII escaped `\uXXXX`.
+    AsciiJson,
 }
 
 /// The wire shape: field order is the order NLL's handbook lists them [S5].
@@ -80,9 +104,8 @@ fn org_info_utf8_json(org: &OrgInfo) -> String {
     .expect("strings always serialise")
 }
 
-/// `X-Org-Info` as pure printable ASCII JSON.
-pub fn org_info_ascii_json(org: &OrgInfo) -> String {
-    let json = org_info_utf8_json(org);
+/// Compact UTF-8 JSON as pure printable ASCII JSON.
+fn ascii_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     // serde_json has already escaped quotes, backslashes and C0 controls; outside string
     // literals the JSON is ASCII, so every remaining non-ASCII char (and DEL) is inside a string
@@ -100,41 +123,165 @@ pub fn org_info_ascii_json(org: &OrgInfo) -> String {
     out
 }
 
-/// `X-Org-Info` in the chosen encoding.
-pub fn org_info_value(org: &OrgInfo, encoding: OrgInfoEncoding) -> String {
+fn encode(json: &str, encoding: HeaderEncoding) -> String {
     match encoding {
-        OrgInfoEncoding::AsciiJson => org_info_ascii_json(org),
-        OrgInfoEncoding::Base64 => {
-            base64::engine::general_purpose::STANDARD.encode(org_info_utf8_json(org))
-        }
+        HeaderEncoding::AsciiJson => ascii_json(json),
+        HeaderEncoding::Base64 => base64::engine::general_purpose::STANDARD.encode(json),
     }
 }
 
-/// `X-User-Agent`: `<product>/<version> (<os>; <approval id>)`, or `(<os>)` without an approval
-/// id (ASSUMED format, NLL.md §2). Characters that cannot go in a header become `_`.
-pub fn user_agent(product: &str, version: &str, os: &str, approval_id: Option<&str>) -> String {
-    let clean = |s: &str| -> String {
-        s.trim()
-            .chars()
-            .map(|c| if (' '..='~').contains(&c) { c } else { '_' })
-            .collect()
-    };
-    match approval_id.map(str::trim).filter(|a| !a.is_empty()) {
-        Some(a) => format!(
-            "{}/{} ({}; {})",
-            clean(product),
-            clean(version),
-            clean(os),
-            clean(a)
-        ),
-        None => format!("{}/{} ({})", clean(product), clean(version), clean(os)),
+/// `X-Org-Info` in the chosen encoding.
+pub fn org_info_value(org: &OrgInfo, encoding: HeaderEncoding) -> String {
+    encode(&org_info_utf8_json(org), encoding)
+}
+
+/// `X-User-Agent` in the chosen encoding: `{"name":…,"version":…}`. Nothing else is sent (no
+/// operating system, no approval id): the published object has these two keys only [S15].
+pub fn user_agent_value(ua: &UserAgent, encoding: HeaderEncoding) -> String {
+    encode(
+        &serde_json::to_string(ua).expect("strings always serialise"),
+        encoding,
+    )
+}
+
+/// Why a JSON header was refused (the test server's OperationOutcome text, in Swedish).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderError {
+    pub header: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} är felaktig: {}", self.header, self.reason)
     }
+}
+
+/// A JSON header's object, read in either encoding: a value starting with `{` is ASCII JSON
+/// (and must be pure printable ASCII), anything else must be Base64 of UTF-8 JSON.
+pub fn decode_json_header(
+    header: &'static str,
+    value: &str,
+) -> Result<(HeaderEncoding, serde_json::Map<String, serde_json::Value>), HeaderError> {
+    let err = |reason: &str| HeaderError {
+        header,
+        reason: reason.to_string(),
+    };
+    let value = value.trim();
+    let (encoding, json) = if value.starts_with('{') {
+        if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(err(
+                "JSON-värdet innehåller tecken utanför ASCII; skriv dem som \\uXXXX",
+            ));
+        }
+        (HeaderEncoding::AsciiJson, value.to_string())
+    } else {
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .map_err(|_| err("värdet är varken JSON eller Base64 (standardalfabetet, med utfyllnad)"))?;
+        let text = String::from_utf8(raw).map_err(|_| err("Base64-värdet är inte UTF-8"))?;
+        (HeaderEncoding::Base64, text)
+    };
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(serde_json::Value::Object(map)) => Ok((encoding, map)),
+        Ok(_) => Err(err("värdet ska vara ett JSON-objekt")),
+        Err(_) => Err(err("värdet är inte giltig JSON")),
+    }
+}
+
+/// A required, non-empty string member of a JSON header's object.
+fn member<'m>(
+    header: &'static str,
+    map: &'m serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<&'m str, HeaderError> {
+    match map.get(key) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
+        Some(serde_json::Value::String(_)) => Err(HeaderError {
+            header,
+            reason: format!("\"{key}\" är tom"),
+        }),
+        Some(_) => Err(HeaderError {
+            header,
+            reason: format!("\"{key}\" ska vara en sträng"),
+        }),
+        None => Err(HeaderError {
+            header,
+            reason: format!("\"{key}\" saknas"),
+        }),
+    }
+}
+
+fn no_other_keys(
+    header: &'static str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+) -> Result<(), HeaderError> {
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(HeaderError {
+            header,
+            reason: format!("okänd nyckel \"{k}\""),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// `X-User-Agent` read back: exactly `name` and `version`, both non-empty strings.
+pub fn parse_user_agent(value: &str) -> Result<(HeaderEncoding, UserAgent), HeaderError> {
+    let (enc, map) = decode_json_header(H_USER_AGENT, value)?;
+    no_other_keys(H_USER_AGENT, &map, &["name", "version"])?;
+    Ok((
+        enc,
+        UserAgent::new(
+            member(H_USER_AGENT, &map, "name")?,
+            member(H_USER_AGENT, &map, "version")?,
+        ),
+    ))
+}
+
+/// `X-Org-Info` read back: `orgNamn`, `orgenhetsId` (a GLN with a valid check digit),
+/// `orgenhetsIdTyp` = `"GLN"`, `orgenhetsNamn` and `orgenhetsOrt`.
+pub fn parse_org_info(value: &str) -> Result<(HeaderEncoding, OrgInfo), HeaderError> {
+    let h = H_ORG_INFO;
+    let (enc, map) = decode_json_header(h, value)?;
+    no_other_keys(
+        h,
+        &map,
+        &[
+            "orgNamn",
+            "orgenhetsId",
+            "orgenhetsIdTyp",
+            "orgenhetsNamn",
+            "orgenhetsOrt",
+        ],
+    )?;
+    let typ = member(h, &map, "orgenhetsIdTyp")?;
+    if typ != "GLN" {
+        return Err(HeaderError {
+            header: h,
+            reason: format!("orgenhetsIdTyp ska vara \"GLN\" för ett apotek, inte \"{typ}\""),
+        });
+    }
+    let id = member(h, &map, "orgenhetsId")?;
+    Gln::parse(id).map_err(|e| HeaderError {
+        header: h,
+        reason: format!("orgenhetsId: {e}"),
+    })?;
+    Ok((
+        enc,
+        OrgInfo {
+            org_namn: member(h, &map, "orgNamn")?.to_string(),
+            orgenhets_id: id.to_string(),
+            orgenhets_namn: member(h, &map, "orgenhetsNamn")?.to_string(),
+            orgenhets_ort: member(h, &map, "orgenhetsOrt")?.to_string(),
+        },
+    ))
 }
 
 /// The headers of one NLL read, in a fixed order. `patient_ref` is NLL's logical id of the
-/// patient once the Patient lookup has returned it (`None` for the lookup itself).
-/// The agent (Ombud) and guardian (Vårdnadshavare) travel as `X-Agent-Id` / `X-Guardian-Id`
-/// (ASSUMED, see `fhir::H_AGENT_ID`) when the context has them.
+/// patient once the Patient lookup has returned it (`None` for the lookup itself). The agent and
+/// guardian headers go out only when the context carries them, i.e. when the policy file turned
+/// them on ([`crate::policy::HeaderSettings`]).
 #[allow(clippy::too_many_arguments)] // the contract names every input; a struct would only rename them
 pub fn read_headers(
     ctx: &RequestContext,
@@ -143,8 +290,8 @@ pub fn read_headers(
     request_id: Uuid,
     patient_ref: Option<&str>,
     org: &OrgInfo,
-    encoding: OrgInfoEncoding,
-    user_agent: &str,
+    user_agent: &UserAgent,
+    encoding: HeaderEncoding,
 ) -> Vec<(&'static str, String)> {
     let mut h: Vec<(&'static str, String)> = vec![
         (H_AUTHORIZATION, format!("Bearer {}", token.trim())),
@@ -157,7 +304,7 @@ pub fn read_headers(
     }
     h.push((H_REQUEST_ID, request_id.hyphenated().to_string()));
     h.push((H_CONTEXT_ID, context_id.hyphenated().to_string()));
-    h.push((H_USER_AGENT, user_agent.to_string()));
+    h.push((H_USER_AGENT, user_agent_value(user_agent, encoding)));
     h.push((H_ORG_INFO, org_info_value(org, encoding)));
     if let Some(a) = &ctx.agent {
         h.push((H_AGENT_ID, a.twelve().to_string()));
@@ -194,6 +341,14 @@ mod tests {
     const CTX_ID: &str = "0b7e6f1c-3c1a-4d2e-9f00-1234567890ab";
     const REQ_ID: &str = "7f0c2d4e-5a6b-4c7d-8e9f-a0b1c2d3e4f5";
 
+    fn org_info_ascii_json(o: &OrgInfo) -> String {
+        org_info_value(o, HeaderEncoding::AsciiJson)
+    }
+
+    fn ua() -> UserAgent {
+        UserAgent::new("Receptdisk", "0.1.0")
+    }
+
     #[test]
     fn org_info_is_compact_ascii_json_in_handbook_order() {
         assert_eq!(
@@ -228,7 +383,7 @@ mod tests {
 
     #[test]
     fn org_info_base64() {
-        let v = org_info_value(&org(), OrgInfoEncoding::Base64);
+        let v = org_info_value(&org(), HeaderEncoding::Base64);
         let raw = base64::engine::general_purpose::STANDARD
             .decode(&v)
             .unwrap();
@@ -243,23 +398,66 @@ mod tests {
     }
 
     #[test]
-    fn user_agent_format() {
+    fn user_agent_is_the_json_object_name_and_version() {
+        let ua = UserAgent::new("Receptdisk", "0.1.0-å");
         assert_eq!(
-            user_agent("Receptdisk", "0.1.0", "Linux", Some("EHM-2025-17")),
-            "Receptdisk/0.1.0 (Linux; EHM-2025-17)"
+            user_agent_value(&ua, HeaderEncoding::AsciiJson),
+            r#"{"name":"Receptdisk","version":"0.1.0-\u00e5"}"#
+        );
+        let b64 = user_agent_value(&ua, HeaderEncoding::Base64);
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(&b64)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(raw).unwrap(),
+            r#"{"name":"Receptdisk","version":"0.1.0-å"}"#
+        );
+        // Both read back to the same object, each naming its encoding.
+        assert_eq!(
+            parse_user_agent(&b64).unwrap(),
+            (HeaderEncoding::Base64, ua.clone())
         );
         assert_eq!(
-            user_agent("Receptdisk", "0.1.0", "Linux", None),
-            "Receptdisk/0.1.0 (Linux)"
+            parse_user_agent(&user_agent_value(&ua, HeaderEncoding::AsciiJson)).unwrap(),
+            (HeaderEncoding::AsciiJson, ua)
         );
-        assert_eq!(
-            user_agent("Receptdisk", "0.1.0", "Linux", Some(" ")),
-            "Receptdisk/0.1.0 (Linux)"
-        );
-        assert_eq!(
-            user_agent("Receptdisk", "0.1.0", "Debian\n12 ö", None),
-            "Receptdisk/0.1.0 (Debian_12 _)"
-        );
+    }
+
+    #[test]
+    fn the_default_encoding_is_base64() {
+        assert_eq!(HeaderEncoding::default(), HeaderEncoding::Base64);
+    }
+
+    #[test]
+    fn org_info_reads_back_in_either_encoding() {
+        for enc in [HeaderEncoding::Base64, HeaderEncoding::AsciiJson] {
+            assert_eq!(
+                parse_org_info(&org_info_value(&org(), enc)).unwrap(),
+                (enc, org())
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_json_headers_are_refused_with_the_reason() {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let reason = |r: Result<(HeaderEncoding, UserAgent), HeaderError>| r.unwrap_err().reason;
+        // The old product string is neither JSON nor Base64.
+        assert!(reason(parse_user_agent("Receptdisk/0.1.0 (linux)")).contains("varken JSON"));
+        assert!(reason(parse_user_agent("{\"name\":\"R\"}")).contains("\"version\" saknas"));
+        assert!(reason(parse_user_agent(&b64("{\"name\":\"R\",\"version\":\"1\",\"os\":\"x\"}")))
+            .contains("okänd nyckel \"os\""));
+        assert!(reason(parse_user_agent(&b64("[1]"))).contains("JSON-objekt"));
+        assert!(reason(parse_user_agent(&b64("{\"name\":"))).contains("giltig JSON"));
+        assert!(reason(parse_user_agent("{\"name\":\"Å\",\"version\":\"1\"}")).contains("ASCII"));
+        assert!(reason(parse_user_agent("{\"name\":\"\",\"version\":\"1\"}")).contains("tom"));
+        let mut bad = org();
+        bad.orgenhets_id = "7350012345014".into();
+        let e = parse_org_info(&org_info_value(&bad, HeaderEncoding::Base64)).unwrap_err();
+        assert_eq!(e.header, "X-Org-Info");
+        assert!(e.reason.starts_with("orgenhetsId"), "{e}");
+        let hsa = b64(r#"{"orgNamn":"A","orgenhetsId":"7350012345013","orgenhetsIdTyp":"HSA","orgenhetsNamn":"B","orgenhetsOrt":"C"}"#);
+        assert!(parse_org_info(&hsa).unwrap_err().reason.contains("GLN"));
     }
 
     #[test]
@@ -272,8 +470,8 @@ mod tests {
             Uuid::parse_str(REQ_ID).unwrap(),
             Some("5f1b7c3e-0000-4000-8000-000000000001"),
             &org(),
-            OrgInfoEncoding::AsciiJson,
-            "Receptdisk/0.1.0 (Linux)",
+            &ua(),
+            HeaderEncoding::AsciiJson,
         );
         let expected: Vec<(&str, String)> = vec![
             ("Authorization", "Bearer tok.en".into()),
@@ -286,7 +484,10 @@ mod tests {
             ),
             ("X-Request-ID", REQ_ID.into()),
             ("X-Context-ID", CTX_ID.into()),
-            ("X-User-Agent", "Receptdisk/0.1.0 (Linux)".into()),
+            (
+                "X-User-Agent",
+                r#"{"name":"Receptdisk","version":"0.1.0"}"#.into(),
+            ),
             ("X-Org-Info", org_info_ascii_json(&org())),
         ];
         assert_eq!(h, expected);
@@ -299,77 +500,75 @@ mod tests {
         }
     }
 
+    fn names(h: &[(&'static str, String)]) -> Vec<&'static str> {
+        h.iter().map(|(n, _)| *n).collect()
+    }
+
     #[test]
-    fn lookup_has_no_patient_ref_and_agent_and_guardian_are_sent() {
+    fn agent_and_guardian_are_not_sent_by_default() {
         let agent = PersonId::from_parts(
             NaiveDate::from_ymd_opt(1912, 12, 12).unwrap(),
             121,
             IdKind::Personnummer,
         );
-        let c = ctx(
-            Flow::Ombud,
-            &Confirmations {
-                agent: Some(agent),
-                ..Default::default()
-            },
-        );
-        let h = read_headers(
-            &c,
-            "t",
-            Uuid::parse_str(CTX_ID).unwrap(),
-            Uuid::parse_str(REQ_ID).unwrap(),
-            None,
-            &org(),
-            OrgInfoEncoding::Base64,
-            "ua",
-        );
-        let names: Vec<&str> = h.iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            names,
-            [
-                "Authorization",
-                "Accept",
-                "X-Purpose",
-                "X-Access",
-                "X-Request-ID",
-                "X-Context-ID",
-                "X-User-Agent",
-                "X-Org-Info",
-                "X-Agent-Id"
-            ]
-        );
-        assert_eq!(h[2].1, "LASA_EGNA_UPPGIFTER");
-        assert_eq!(h[3].1, "KOPFULLMAKT");
-        assert_eq!(h[8].1, "191212121212");
-        assert_eq!(h[7].1, org_info_value(&org(), OrgInfoEncoding::Base64));
-
         let guardian = PersonId::from_parts(
             NaiveDate::from_ymd_opt(1985, 3, 1).unwrap(),
             42,
             IdKind::Personnummer,
         );
-        let c = ctx(
-            Flow::Vardnadshavare,
-            &Confirmations {
-                guardian: Some(guardian.clone()),
-                ..Default::default()
-            },
-        );
-        let h = read_headers(
-            &c,
-            "t",
-            Uuid::nil(),
-            Uuid::nil(),
-            Some("p"),
-            &org(),
-            OrgInfoEncoding::AsciiJson,
-            "ua",
-        );
+        let both = Confirmations {
+            agent: Some(agent.clone()),
+            guardian: Some(guardian.clone()),
+            ..Default::default()
+        };
+        let headers = |policy: &Policy, flow| {
+            let c = policy
+                .evaluate(Role::Farmaceut, flow, &PatientFacts::unknown(), &both)
+                .unwrap();
+            read_headers(
+                &c,
+                "t",
+                Uuid::parse_str(CTX_ID).unwrap(),
+                Uuid::parse_str(REQ_ID).unwrap(),
+                None,
+                &org(),
+                &ua(),
+                HeaderEncoding::Base64,
+            )
+        };
+        let published = [
+            "Authorization",
+            "Accept",
+            "X-Purpose",
+            "X-Access",
+            "X-Request-ID",
+            "X-Context-ID",
+            "X-User-Agent",
+            "X-Org-Info",
+        ];
+        let standard = Policy::standard();
+        let h = headers(&standard, Flow::Ombud);
+        assert_eq!(names(&h), published);
+        assert_eq!(h[2].1, "LASA_EGNA_UPPGIFTER");
+        assert_eq!(h[3].1, "KOPFULLMAKT");
+        assert_eq!(h[6].1, user_agent_value(&ua(), HeaderEncoding::Base64));
+        assert_eq!(h[7].1, org_info_value(&org(), HeaderEncoding::Base64));
+        assert_eq!(names(&headers(&standard, Flow::Vardnadshavare)), published);
+
+        // The policy file's switch, should EHM publish such a header: each flow its own person.
+        let on = Policy::from_overrides_toml("[headers]\nagent_id = true\nguardian_id = true\n")
+            .unwrap();
+        let h = headers(&on, Flow::Ombud);
+        assert_eq!(h.last().unwrap(), &("X-Agent-Id", "191212121212".to_string()));
+        assert!(!names(&h).contains(&"X-Guardian-Id"));
+        let h = headers(&on, Flow::Vardnadshavare);
         assert_eq!(
             h.last().unwrap(),
             &("X-Guardian-Id", guardian.twelve().to_string())
         );
-        assert!(!h.iter().any(|(n, _)| *n == "X-Agent-Id"));
+        assert!(!names(&h).contains(&"X-Agent-Id"));
+        let only_agent = Policy::from_overrides_toml("[headers]\nagent_id = true\n").unwrap();
+        assert_eq!(names(&headers(&only_agent, Flow::Vardnadshavare)), published);
     }
 
     #[test]
@@ -390,8 +589,8 @@ mod tests {
             Uuid::nil(),
             None,
             &org(),
-            OrgInfoEncoding::AsciiJson,
-            "ua",
+            &ua(),
+            HeaderEncoding::AsciiJson,
         );
         assert!(h.contains(&("X-Access", "UKS".to_string())));
     }

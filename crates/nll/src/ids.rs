@@ -15,6 +15,13 @@
 //!   day + 60 included).
 //! - Samordningsnummer whose birth day or month is unknown (day 60, month 00) are rejected as
 //!   "date does not exist": this type always has a real birth date. Known limit.
+//! - What is sent to NLL is always 12 digits with century 18, 19 or 20 and a valid check digit
+//!   (FK001, NLL.md §10): a 12-digit form with another century is rejected.
+//! - Numbers Skatteverket never issues are rejected even when the check digit fits: birth number
+//!   (NNN) 000, and a birth date after the reference date.
+//! - Whitespace around the number or a separator is dropped (scanners, pasting); whitespace
+//!   *between two digits* is rejected, as the personnummer project's shared test list expects
+//!   (`19090527 1474` is not a number: the space could stand for `-` or `+`).
 
 use std::fmt;
 
@@ -69,6 +76,12 @@ pub enum IdError {
     PlusForUnder100,
     /// The Luhn check digit does not match.
     CheckDigit,
+    /// Whitespace between two digits.
+    SpaceInsideNumber,
+    /// Birth number (the three digits before the check digit) 000: never issued.
+    BirthNumberZero,
+    /// A 12-digit form whose century is not 18, 19 or 20 (FK001).
+    CenturyNotAllowed { century: u32 },
     /// GLN check digit (GS1 mod-10) does not match.
     GlnCheckDigit,
     /// HSA-id does not start with `SE`.
@@ -95,6 +108,9 @@ impl IdError {
             IdError::BirthDateInFuture { .. } => "id-birth-date-in-future",
             IdError::PlusForUnder100 => "id-plus-for-under-100",
             IdError::CheckDigit => "id-check-digit",
+            IdError::SpaceInsideNumber => "id-space-inside-number",
+            IdError::BirthNumberZero => "id-birth-number-zero",
+            IdError::CenturyNotAllowed { .. } => "id-century-not-allowed",
             IdError::GlnCheckDigit => "gln-check-digit",
             IdError::HsaPrefix => "hsa-prefix",
             IdError::HsaOrgNumber => "hsa-org-number",
@@ -129,6 +145,15 @@ impl IdError {
                 "The + sign is only used for people who turn 100 or more this year.".into()
             }
             IdError::CheckDigit => "The check digit does not match.".into(),
+            IdError::SpaceInsideNumber => {
+                "There is a space inside the number: write it without spaces, with - or + before the last four digits.".into()
+            }
+            IdError::BirthNumberZero => {
+                "The birth number 000 is never issued: check the last four digits.".into()
+            }
+            IdError::CenturyNotAllowed { century } => format!(
+                "The century {century} is not allowed: a 12-digit number starts with 18, 19 or 20."
+            ),
             IdError::GlnCheckDigit => "The GLN check digit does not match.".into(),
             IdError::HsaPrefix => "An HSA-id starts with SE.".into(),
             IdError::HsaOrgNumber => {
@@ -178,6 +203,18 @@ impl fmt::Display for IdError {
                 "Plustecknet används bara för den som fyller 100 år eller mer i år."
             ),
             IdError::CheckDigit => write!(f, "Kontrollsiffran stämmer inte."),
+            IdError::SpaceInsideNumber => write!(
+                f,
+                "Mellanslag mitt i numret: skriv det utan mellanslag, med - eller + före de fyra sista siffrorna."
+            ),
+            IdError::BirthNumberZero => write!(
+                f,
+                "Födelsenumret 000 delas aldrig ut: kontrollera de fyra sista siffrorna."
+            ),
+            IdError::CenturyNotAllowed { century } => write!(
+                f,
+                "Århundradet {century} är inte tillåtet: ett nummer med 12 siffror börjar med 18, 19 eller 20."
+            ),
             IdError::GlnCheckDigit => write!(f, "Kontrollsiffran i GLN-numret stämmer inte."),
             IdError::HsaPrefix => write!(f, "Ett HSA-id börjar med SE."),
             IdError::HsaOrgNumber => write!(
@@ -258,11 +295,21 @@ impl PersonId {
     /// Parses a personnummer or samordningsnummer; `today` decides the century of 10-digit forms
     /// and rejects birth dates in the future.
     pub fn parse(text: &str, today: NaiveDate) -> Result<PersonId, IdError> {
-        // Whitespace and control characters (scanner CR/LF/tab, pasted spaces) are dropped.
-        let chars: Vec<char> = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect();
+        // Whitespace and control characters (scanner CR/LF/tab, pasted spaces) are dropped, unless
+        // they stand between two digits.
+        let blank = |c: &char| c.is_whitespace() || c.is_control();
+        let all: Vec<char> = text.chars().collect();
+        for (i, c) in all.iter().enumerate() {
+            if blank(c) {
+                let before = all[..i].iter().rev().find(|c| !blank(c));
+                let after = all[i + 1..].iter().find(|c| !blank(c));
+                if before.is_some_and(char::is_ascii_digit) && after.is_some_and(char::is_ascii_digit)
+                {
+                    return Err(IdError::SpaceInsideNumber);
+                }
+            }
+        }
+        let chars: Vec<char> = all.into_iter().filter(|c| !blank(c)).collect();
         if chars.is_empty() {
             return Err(IdError::Empty);
         }
@@ -307,7 +354,11 @@ impl PersonId {
         };
 
         let birth = if digits.len() == 12 {
-            let year = two(&digits[0..2]) as i32 * 100 + yy;
+            let century = two(&digits[0..2]);
+            if !(18..=20).contains(&century) {
+                return Err(IdError::CenturyNotAllowed { century });
+            }
+            let year = century as i32 * 100 + yy;
             let birth = NaiveDate::from_ymd_opt(year, month, day)
                 .ok_or(IdError::DateDoesNotExist { year, month, day })?;
             if sep == Some('+') && today.year() - year < 100 {
@@ -343,6 +394,9 @@ impl PersonId {
         }
         if luhn_check_digit(&ten[..9]) != ten[9] - b'0' {
             return Err(IdError::CheckDigit);
+        }
+        if &ten[6..9] == b"000" {
+            return Err(IdError::BirthNumberZero);
         }
         Ok(PersonId {
             twelve: format!(
@@ -667,7 +721,7 @@ mod tests {
         assert_eq!(p.twelve(), "191212121212");
         for (birth, serial, kind) in [
             (d(2000, 2, 29), 5, IdKind::Personnummer),
-            (d(1999, 1, 1), 0, IdKind::Samordningsnummer),
+            (d(1999, 1, 1), 1, IdKind::Samordningsnummer),
             (d(1980, 7, 31), 999, IdKind::Samordningsnummer),
             (d(2024, 2, 29), 42, IdKind::Samordningsnummer),
         ] {

@@ -25,6 +25,7 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::fhir;
+use crate::headers::HeaderEncoding;
 use crate::ids::PersonId;
 use crate::vocab::{AccessType, Flow, PrintoutKind, Purpose, Resource, Role};
 
@@ -500,7 +501,9 @@ const PURPOSE_CODES: &[CodeRow<Purpose>] = &[
     },
 ];
 
-/// NLL.md §5.
+/// NLL.md §5: every access type of seed 002. The pharmacy's nine first; then the five care
+/// uses (never offered at the counter: [`care_only`]), whose codes EHM publishes in its care
+/// table [S8].
 const ACCESS_CODES: &[CodeRow<AccessType>] = &[
     CodeRow {
         value: AccessType::UtanKravSamtycke,
@@ -548,7 +551,7 @@ const ACCESS_CODES: &[CodeRow<AccessType>] = &[
         value: AccessType::Kopfullmakt,
         code: "KOPFULLMAKT",
         status: CodeStatus::Assumed,
-        source: "NLL.md §5: ASSUMED",
+        source: "NLL.md §5: ASSUMED (the handbook says \"fullmakt att utföra apoteksärenden\")",
     },
     CodeRow {
         value: AccessType::Vardnadshavare,
@@ -556,7 +559,55 @@ const ACCESS_CODES: &[CodeRow<AccessType>] = &[
         status: CodeStatus::Assumed,
         source: "NLL.md §5: ASSUMED",
     },
+    CodeRow {
+        value: AccessType::FormodatSamtycke,
+        code: "FORMODAT_SAMTYCKE",
+        status: CodeStatus::Confirmed,
+        source: "NLL.md §5: care only; EHM's care table [S8]",
+    },
+    CodeRow {
+        value: AccessType::Nodatkomst,
+        code: "NODATKOMST",
+        status: CodeStatus::Confirmed,
+        source: "NLL.md §5: care only; EHM's care table [S8]",
+    },
+    CodeRow {
+        value: AccessType::TillfalligtSamtyckeSparradeUppgifter,
+        code: "TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER",
+        status: CodeStatus::Confirmed,
+        source: "NLL.md §5: care only; EHM's care table [S8]",
+    },
+    CodeRow {
+        value: AccessType::UtanKravSamtyckeBarn,
+        code: "UTAN_KRAV_SAMTYCKE_BARN",
+        status: CodeStatus::Confirmed,
+        source: "NLL.md §5: care only; EHM's care table [S8]",
+    },
+    CodeRow {
+        value: AccessType::SamtyckePrivatTillVardpersonal,
+        code: "SAMTYCKE_PRIVAT_TILL_VARDPERSONAL",
+        status: CodeStatus::Confirmed,
+        source: "NLL.md §5: care only; EHM's care table [S8]",
+    },
 ];
+
+/// Care's purpose and access types (NLL.md §4–5): in the code table so it is complete, never
+/// offered at the counter — no row of [`TABLE`] uses one (a test holds the table to it).
+pub fn care_only_access(a: AccessType) -> bool {
+    matches!(
+        a,
+        AccessType::FormodatSamtycke
+            | AccessType::Nodatkomst
+            | AccessType::TillfalligtSamtyckeSparradeUppgifter
+            | AccessType::UtanKravSamtyckeBarn
+            | AccessType::SamtyckePrivatTillVardpersonal
+    )
+}
+
+/// See [`care_only_access`].
+pub fn care_only_purpose(p: Purpose) -> bool {
+    p == Purpose::Vard
+}
 
 /// NLL.md §8: `Patient.meta.security` codes meaning "protected" (ASSUMED).
 const PROTECTION_LABELS: &[&str] = &[
@@ -620,12 +671,13 @@ pub struct RequestContext {
     /// 24 for the Expediering flows; `None` = the whole retention time.
     pub window_months: Option<u32>,
     pub printouts: Vec<PrintoutKind>,
-    /// Ombud: the agent, sent as `X-Agent-Id` by `headers::read_headers`. Not serialised: the UI
-    /// has it already and a serialised context must not carry a second personnummer into logs.
+    /// Ombud: the agent, sent as `X-Agent-Id` by `headers::read_headers` — only when the policy
+    /// file switched that unpublished header on ([`HeaderSettings`]); otherwise `None`. Not
+    /// serialised: a serialised context must not carry a second personnummer into logs.
     #[serde(skip)]
     #[ts(skip)]
     pub agent: Option<PersonId>,
-    /// Vårdnadshavare: the guardian, sent as `X-Guardian-Id`. Not serialised (as `agent`).
+    /// Vårdnadshavare: the guardian, sent as `X-Guardian-Id` only when switched on (as `agent`).
     #[serde(skip)]
     #[ts(skip)]
     pub guardian: Option<PersonId>,
@@ -646,6 +698,9 @@ pub enum DenialRule {
     AgentMissing,
     /// Ombud: no active power of attorney.
     NoPowerOfAttorney,
+    /// Ombud: the power of attorney could not be verified (no register, or an answer that is
+    /// neither active nor ended).
+    PowerOfAttorneyUnverified,
     /// Vårdnadshavare: no guardian personnummer.
     GuardianMissing,
     /// Vårdnadshavare: the child is 13 or older.
@@ -740,13 +795,46 @@ struct Code {
     source: String,
 }
 
-/// The table plus the wire codes in force.
+/// How the headers NLL.md §2 leaves open are sent (the policy file's `[headers]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HeaderSettings {
+    /// The encoding of both JSON headers, `X-User-Agent` and `X-Org-Info` (ASSUMED default
+    /// Base64, see `headers`).
+    pub json_encoding: HeaderEncoding,
+    /// Send `X-Agent-Id` in the Ombud flow. Off: the header is in no published table.
+    pub agent_id: bool,
+    /// Send `X-Guardian-Id` in the Vårdnadshavare flow. Off, as `agent_id`.
+    pub guardian_id: bool,
+}
+
+/// The table plus the wire codes and header settings in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     rules: &'static [FlowRule],
     purposes: Vec<(Purpose, Code)>,
     access: Vec<(AccessType, Code)>,
     protection_labels: Vec<String>,
+    headers: HeaderSettings,
+}
+
+/// One wire code as `nllc flows --all` lists it for the approval process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeInfo {
+    /// `X-Purpose` or `X-Access`.
+    pub header: &'static str,
+    /// The standard code name (the override file's key).
+    pub key: &'static str,
+    /// The code in force.
+    pub code: String,
+    pub status: CodeStatus,
+    pub source: String,
+    /// Care only: never sent by the counter.
+    pub care_only: bool,
+    /// The flows that send it.
+    pub flows: Vec<Flow>,
 }
 
 impl Default for Policy {
@@ -764,7 +852,7 @@ pub const ALL_PURPOSES: [Purpose; 4] = [
 ];
 
 /// Every access type, in table order.
-pub const ALL_ACCESS_TYPES: [AccessType; 9] = [
+pub const ALL_ACCESS_TYPES: [AccessType; 14] = [
     AccessType::UtanKravSamtycke,
     AccessType::TillfalligtSamtycke,
     AccessType::TillfalligtSamtyckeBehandlingsorsak,
@@ -774,6 +862,11 @@ pub const ALL_ACCESS_TYPES: [AccessType; 9] = [
     AccessType::EgnaUppgifter,
     AccessType::Kopfullmakt,
     AccessType::Vardnadshavare,
+    AccessType::FormodatSamtycke,
+    AccessType::Nodatkomst,
+    AccessType::TillfalligtSamtyckeSparradeUppgifter,
+    AccessType::UtanKravSamtyckeBarn,
+    AccessType::SamtyckePrivatTillVardpersonal,
 ];
 
 /// Every flow, in table order.
@@ -875,7 +968,45 @@ impl Policy {
                 })
                 .collect(),
             protection_labels: PROTECTION_LABELS.iter().map(|s| s.to_string()).collect(),
+            headers: HeaderSettings::default(),
         }
+    }
+
+    /// How the open headers are sent ([`HeaderSettings`]).
+    pub fn headers(&self) -> HeaderSettings {
+        self.headers
+    }
+
+    /// Every purpose and access code of the table, care's included, with status and source.
+    pub fn code_table(&self) -> Vec<CodeInfo> {
+        let flows_with = |pred: &dyn Fn(&FlowRule) -> bool| -> Vec<Flow> {
+            self.rules.iter().filter(|r| pred(r)).map(|r| r.flow).collect()
+        };
+        let purposes = ALL_PURPOSES.iter().map(|p| {
+            let c = self.purpose_entry(*p);
+            CodeInfo {
+                header: crate::headers::H_PURPOSE,
+                key: purpose_key(*p),
+                code: c.code.clone(),
+                status: c.status,
+                source: c.source.clone(),
+                care_only: care_only_purpose(*p),
+                flows: flows_with(&|r| r.purpose == *p),
+            }
+        });
+        let access = ALL_ACCESS_TYPES.iter().map(|a| {
+            let c = self.access_entry(*a);
+            CodeInfo {
+                header: crate::headers::H_ACCESS,
+                key: access_key(*a),
+                code: c.code.clone(),
+                status: c.status,
+                source: c.source.clone(),
+                care_only: care_only_access(*a),
+                flows: flows_with(&|r| r.access == *a),
+            }
+        });
+        purposes.chain(access).collect()
     }
 
     /// The standard policy with wire codes overridden from TOML:
@@ -886,6 +1017,10 @@ impl Policy {
     /// UNDERLATTANDE_LAKEMEDELSANVANDNING = "LAKEMEDELSANVANDNING"
     /// [access]
     /// KOPFULLMAKT = "FULLMAKT"
+    /// [headers]
+    /// json_encoding = "ascii-json"   # X-User-Agent and X-Org-Info; default "base64"
+    /// agent_id = false               # X-Agent-Id (unpublished); default false
+    /// guardian_id = false            # X-Guardian-Id (unpublished); default false
     /// ```
     /// Keys are the standard code names. An unknown key, a value that is not a header-safe code,
     /// or two entries ending up with the same code is an error naming the line.
@@ -1104,28 +1239,14 @@ impl Policy {
         confirmed: &Confirmations,
     ) -> Result<RequestContext, Denial> {
         let r = self.rule(flow);
-        if !r.roles.contains(&role) {
-            let need_sv: Vec<&str> = r.roles.iter().map(|x| role_label_sv(*x)).collect();
-            let need_en: Vec<&str> = r.roles.iter().map(|x| role_label_en(*x)).collect();
-            return Err(deny(
-                DenialRule::WrongRole,
-                format!(
-                    "{} kräver rollen {}; du är inloggad som {}.",
-                    r.label_sv,
-                    need_sv.join(" eller "),
-                    role_label_sv(role)
-                ),
-                format!(
-                    "{} requires the role {}; you are signed in as {}.",
-                    r.label_en,
-                    need_en.join(" or "),
-                    role_label_en(role)
-                ),
-            ));
-        }
+        check_role(r, role)?;
         for q in r.requires {
             check(*q, r, facts, confirmed)?;
         }
+        // The people at the counter travel only in a header the policy file switched on.
+        let sent = |q: Requirement, on: bool, who: &Option<PersonId>| {
+            (on && r.requires.contains(&q)).then(|| who.clone()).flatten()
+        };
         Ok(RequestContext {
             role,
             flow,
@@ -1136,18 +1257,107 @@ impl Policy {
             resources: r.resources.to_vec(),
             window_months: r.window_months,
             printouts: self.printouts(flow, facts.dos_consent == Some(true)),
-            agent: if r.requires.contains(&Q::AgentPersonnummer) {
-                confirmed.agent.clone()
-            } else {
-                None
-            },
-            guardian: if r.requires.contains(&Q::GuardianPersonnummer) {
-                confirmed.guardian.clone()
-            } else {
-                None
-            },
+            agent: sent(Q::AgentPersonnummer, self.headers.agent_id, &confirmed.agent),
+            guardian: sent(
+                Q::GuardianPersonnummer,
+                self.headers.guardian_id,
+                &confirmed.guardian,
+            ),
         })
     }
+
+    /// NLL's side of the same rules (the test server): what only the counter sees — consent,
+    /// the identity check — is asserted by the access type itself. The agent and the guardian
+    /// reach NLL only in a header the policy file switched on: then the header is required and
+    /// `facts` carry what NLL found for that person; switched off, the client has checked the
+    /// register and the relation itself and NLL checks the rest (age, protection, dos consent).
+    pub fn evaluate_at_nll(
+        &self,
+        role: Role,
+        flow: Flow,
+        facts: &PatientFacts,
+        agent: Option<PersonId>,
+        guardian: Option<PersonId>,
+    ) -> Result<(), Denial> {
+        let r = self.rule(flow);
+        check_role(r, role)?;
+        let asserted = Confirmations {
+            consent: true,
+            identity_checked: true,
+            agent,
+            guardian,
+        };
+        for q in r.requires {
+            let header_off = match q {
+                Q::AgentPersonnummer => !self.headers.agent_id,
+                Q::GuardianPersonnummer => !self.headers.guardian_id,
+                _ => false,
+            };
+            if !header_off {
+                check(*q, r, facts, &asserted)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_role(r: &FlowRule, role: Role) -> Result<(), Denial> {
+    if r.roles.contains(&role) {
+        return Ok(());
+    }
+    let need_sv: Vec<&str> = r.roles.iter().map(|x| role_label_sv(*x)).collect();
+    let need_en: Vec<&str> = r.roles.iter().map(|x| role_label_en(*x)).collect();
+    Err(deny(
+        DenialRule::WrongRole,
+        format!(
+            "{} kräver rollen {}; du är inloggad som {}.",
+            r.label_sv,
+            need_sv.join(" eller "),
+            role_label_sv(role)
+        ),
+        format!(
+            "{} requires the role {}; you are signed in as {}.",
+            r.label_en,
+            need_en.join(" or "),
+            role_label_en(role)
+        ),
+    ))
+}
+
+/// Why the client could not verify a power of attorney itself (#17: never without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unverified {
+    /// No power-of-attorney register is configured.
+    NoRegister,
+    /// The register answered, but not with a status this client knows (`active`, `ended`,
+    /// `none`); the answer's status as given, if any.
+    UnknownAnswer(Option<String>),
+}
+
+/// The refusal when the power of attorney cannot be verified: the Ombud flow reads nothing
+/// without a confirmed one.
+pub fn power_of_attorney_unverified(why: &Unverified) -> Denial {
+    let (sv, en) = match why {
+        Unverified::NoRegister => (
+            "Fullmakten kan inte kontrolleras: inget fullmaktsregister är inställt (fullmakt_url i inställningarna). Ombud med fullmakt kräver en kontrollerad fullmakt, så inget har hämtats.".to_string(),
+            "The power of attorney cannot be checked: no power-of-attorney register is set (fullmakt_url in the settings). Agent with power of attorney needs a checked power of attorney, so nothing was fetched.".to_string(),
+        ),
+        Unverified::UnknownAnswer(status) => {
+            let what_sv = match status {
+                Some(s) => format!("statusen \"{}\"", s.chars().take(40).collect::<String>()),
+                None => "ingen status".to_string(),
+            };
+            let what_en = match status {
+                Some(s) => format!("the status \"{}\"", s.chars().take(40).collect::<String>()),
+                None => "no status".to_string(),
+            };
+            (
+                format!("Fullmaktsregistret svarade med {what_sv}, som inte bekräftar en aktiv fullmakt, så inget har hämtats. Kontrollera fullmakten i registret och försök igen."),
+                format!("The power-of-attorney register answered with {what_en}, which does not confirm an active power of attorney, so nothing was fetched. Check the power of attorney in the register and try again."),
+            )
+        }
+    };
+    deny(DenialRule::PowerOfAttorneyUnverified, sv, en)
 }
 
 /// One requirement of one row. The sentences name the rule and say what to do.
@@ -1375,6 +1585,17 @@ mod overrides {
         access: BTreeMap<String, Spanned<toml::Value>>,
         #[serde(default)]
         protection_labels: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+        #[serde(default)]
+        headers: Option<Headers>,
+    }
+
+    /// `[headers]`: a missing key keeps its default.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Headers {
+        json_encoding: Option<HeaderEncoding>,
+        agent_id: Option<bool>,
+        guardian_id: Option<bool>,
     }
 
     fn line_of(text: &str, offset: usize) -> usize {
@@ -1530,6 +1751,14 @@ mod overrides {
                 out.push(string_value(text, "protection_labels", v)?.to_string());
             }
             policy.protection_labels = out;
+        }
+        if let Some(h) = file.headers {
+            let d = policy.headers;
+            policy.headers = HeaderSettings {
+                json_encoding: h.json_encoding.unwrap_or(d.json_encoding),
+                agent_id: h.agent_id.unwrap_or(d.agent_id),
+                guardian_id: h.guardian_id.unwrap_or(d.guardian_id),
+            };
         }
         Ok(policy)
     }

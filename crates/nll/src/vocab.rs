@@ -52,7 +52,8 @@ pub enum Purpose {
     Vard,
 }
 
-/// Åtkomsttyp.
+/// Åtkomsttyp. The first nine are the pharmacy's; the last five are care's (NLL.md §5): they
+/// are in the code table so it is complete, but no counter flow uses one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[ts(export)]
@@ -66,6 +67,16 @@ pub enum AccessType {
     EgnaUppgifter,
     Kopfullmakt,
     Vardnadshavare,
+    /// Care only: Förmodat samtycke.
+    FormodatSamtycke,
+    /// Care only: Nödåtkomst.
+    Nodatkomst,
+    /// Care only: Samtycke till tillfällig åtkomst till spärrade uppgifter.
+    TillfalligtSamtyckeSparradeUppgifter,
+    /// Care only: Utan krav på samtycke barn.
+    UtanKravSamtyckeBarn,
+    /// Care only: Registrerat åtkomstsamtycke för patient till personal.
+    SamtyckePrivatTillVardpersonal,
 }
 
 /// The NLL resources a counter reads.

@@ -181,3 +181,88 @@ fn syntax_errors_name_the_line() {
     assert_eq!(e.line(), Some(2));
     assert!(e.to_string().starts_with("Policyfilen rad 2:"), "{e}");
 }
+
+/// `[headers]`: the JSON headers' encoding and the unpublished agent/guardian headers.
+#[test]
+fn header_settings_default_and_switch() {
+    use nll::headers::HeaderEncoding;
+    let d = Policy::standard().headers();
+    assert_eq!(
+        (d.json_encoding, d.agent_id, d.guardian_id),
+        (HeaderEncoding::Base64, false, false)
+    );
+    let p = Policy::from_overrides_toml(
+        "[headers]\njson_encoding = \"ascii-json\"\nguardian_id = true\n",
+    )
+    .unwrap();
+    let h = p.headers();
+    assert_eq!(
+        (h.json_encoding, h.agent_id, h.guardian_id),
+        (HeaderEncoding::AsciiJson, false, true)
+    );
+    let e = error("\n[headers]\njson_encoding = \"utf8\"\n");
+    assert_eq!(e.line(), Some(3), "{e}");
+    assert!(e.to_string().contains("base64"), "{e}");
+    let e = error("[headers]\nX_Agent = true\n");
+    assert!(e.to_string().contains("X_Agent"), "{e}");
+}
+
+/// The test server's view: without the agent/guardian headers NLL takes the access type as the
+/// assertion (the client checked the register and the relation); with them switched on, the
+/// header is required and what NLL knows about that person decides.
+#[test]
+fn nll_side_with_and_without_the_person_headers() {
+    use nll::policy::{DenialRule, PatientFacts};
+    let child = PatientFacts {
+        age: Some(9),
+        protected: Some(false),
+        dos_consent: Some(false),
+        ..PatientFacts::unknown()
+    };
+    let off = Policy::standard();
+    for flow in [Flow::Ombud, Flow::Vardnadshavare] {
+        assert_eq!(
+            off.evaluate_at_nll(nll::Role::Apotekspersonal, flow, &child, None, None),
+            Ok(())
+        );
+    }
+    // Protection is NLL's to check either way.
+    let protected = PatientFacts {
+        protected: Some(true),
+        ..child
+    };
+    assert_eq!(
+        off.evaluate_at_nll(nll::Role::Farmaceut, Flow::Ombud, &protected, None, None)
+            .unwrap_err()
+            .rule,
+        DenialRule::ProtectedPatientForAgentOrGuardian
+    );
+    let on = Policy::from_overrides_toml("[headers]\nagent_id = true\nguardian_id = true").unwrap();
+    assert_eq!(
+        on.evaluate_at_nll(nll::Role::Farmaceut, Flow::Ombud, &child, None, None)
+            .unwrap_err()
+            .rule,
+        DenialRule::AgentMissing
+    );
+    let guardian = nll::ids::PersonId::from_parts(
+        chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+        2,
+        nll::ids::IdKind::Personnummer,
+    );
+    let no_relation = PatientFacts {
+        guardian_relation: Some(false),
+        ..child
+    };
+    assert_eq!(
+        on.evaluate_at_nll(
+            nll::Role::Farmaceut,
+            Flow::Vardnadshavare,
+            &no_relation,
+            None,
+            Some(guardian)
+        )
+        .unwrap_err()
+        .rule,
+        DenialRule::NoGuardianRelation
+    );
+}

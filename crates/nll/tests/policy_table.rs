@@ -278,6 +278,65 @@ fn code_status_follows_nll_md() {
     );
 }
 
+/// NLL.md §5: every access type of seed 002 with EHM's published code; care's five confirmed
+/// from EHM's care table, the two earlier guesses gone.
+#[test]
+fn access_codes_are_ehms_published_ones() {
+    let p = Policy::standard();
+    let care = [
+        (AccessType::FormodatSamtycke, "FORMODAT_SAMTYCKE"),
+        (AccessType::Nodatkomst, "NODATKOMST"),
+        (
+            AccessType::TillfalligtSamtyckeSparradeUppgifter,
+            "TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER",
+        ),
+        (AccessType::UtanKravSamtyckeBarn, "UTAN_KRAV_SAMTYCKE_BARN"),
+        (
+            AccessType::SamtyckePrivatTillVardpersonal,
+            "SAMTYCKE_PRIVAT_TILL_VARDPERSONAL",
+        ),
+    ];
+    for (a, code) in care {
+        assert_eq!(p.access_code(a), code);
+        assert_eq!(p.access_status(a), CodeStatus::Confirmed, "{a:?}");
+        assert!(p.access_source(a).contains("[S8]"), "{a:?}");
+        assert!(nll::policy::care_only_access(a), "{a:?}");
+        assert_eq!(p.access_from_code(code), Some(a));
+    }
+    for wrong in ["SAMTYCKE_SPARRADE_UPPGIFTER", "REGISTRERAT_ATKOMSTSAMTYCKE"] {
+        assert_eq!(p.access_from_code(wrong), None, "{wrong}");
+    }
+    assert_eq!(nll::policy::ALL_ACCESS_TYPES.len(), 14);
+    // The table lists every one, with a distinct code.
+    let table = p.code_table();
+    let access: Vec<_> = table.iter().filter(|c| c.header == "X-Access").collect();
+    assert_eq!(access.len(), 14);
+    let codes: HashSet<&str> = access.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes.len(), 14);
+    assert!(table
+        .iter()
+        .filter(|c| c.care_only)
+        .all(|c| c.flows.is_empty() && c.status == CodeStatus::Confirmed));
+}
+
+/// Care-only codes are never offered at the counter: no flow of either pharmacy role sends one.
+#[test]
+fn no_counter_flow_uses_a_care_only_code() {
+    let p = Policy::standard();
+    for role in [F, AP] {
+        let flows = p.flow_infos(role);
+        assert!(!flows.is_empty());
+        for f in flows {
+            assert!(!nll::policy::care_only_access(f.access), "{:?}", f.flow);
+            assert!(!nll::policy::care_only_purpose(f.purpose), "{:?}", f.flow);
+        }
+    }
+    for rule in p.rules() {
+        assert!(!nll::policy::care_only_access(rule.access), "{:?}", rule.flow);
+        assert!(!nll::policy::care_only_purpose(rule.purpose), "{:?}", rule.flow);
+    }
+}
+
 #[test]
 fn codes_read_back_and_select_the_row() {
     let p = Policy::standard();
@@ -775,12 +834,26 @@ fn every_denial_rule_is_reachable_and_distinct_in_wording() {
     ] {
         assert!(seen.contains(&rule), "{rule:?} never produced");
     }
+    // Produced by the client's register check, not by `evaluate`.
+    for why in [
+        nll::policy::Unverified::NoRegister,
+        nll::policy::Unverified::UnknownAnswer(Some("pending".into())),
+    ] {
+        let d = nll::policy::power_of_attorney_unverified(&why);
+        assert_eq!(d.rule, PowerOfAttorneyUnverified);
+        assert!(sentences.insert(d.sv), "{why:?}");
+    }
     assert!(sentences.len() >= 12);
 }
 
 #[test]
 fn request_context_serialises_without_personnummer() {
-    let p = Policy::standard();
+    // By default the agent is not even in the context (no header carries it).
+    let ctx = Policy::standard()
+        .evaluate(AP, Flow::Ombud, &facts(), &all_confirmed())
+        .unwrap();
+    assert_eq!((ctx.agent, ctx.guardian), (None, None));
+    let p = Policy::from_overrides_toml("[headers]\nagent_id = true\nguardian_id = true").unwrap();
     let ctx = p
         .evaluate(AP, Flow::Ombud, &facts(), &all_confirmed())
         .unwrap();

@@ -6,6 +6,7 @@
 //! does.
 
 use chrono::{Months, NaiveDate, NaiveDateTime};
+use nll::headers::OrgInfo;
 use nll::ids::IdKind;
 use nll::view::{
     DisclosureMarker, DispenseChannel, DispenseView, Guarded, MaskedList, PrescriberView,
@@ -45,8 +46,11 @@ pub enum SortOrder {
 /// Who prints, when, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// The pharmacy (document author and the "Utskriven av" line).
-    pub pharmacy: String,
+    /// The pharmacy that prints (as `X-Org-Info` names it). An ordinary patient's printout
+    /// names it and its town ("Utskriven … av", the document author); a protected patient's
+    /// names no part of it — where and by whom an errand was handled is location-revealing
+    /// (NLL.md §8).
+    pub pharmacy: OrgInfo,
     /// Local time of printing.
     pub printed_at: NaiveDateTime,
     pub order: SortOrder,
@@ -54,13 +58,22 @@ pub struct RenderOptions {
 
 impl RenderOptions {
     /// Printed now (local time), issue-date order.
-    pub fn new(pharmacy: impl Into<String>) -> RenderOptions {
+    pub fn new(pharmacy: OrgInfo) -> RenderOptions {
         RenderOptions {
-            pharmacy: pharmacy.into(),
+            pharmacy,
             printed_at: chrono::Local::now().naive_local(),
             order: SortOrder::default(),
         }
     }
+}
+
+/// "Apoteket Kronan, Malmö": the printing pharmacy as an ordinary patient's printout names it.
+fn printed_by(org: &OrgInfo) -> String {
+    [org.orgenhets_namn.trim(), org.orgenhets_ort.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A paragraph inside a table cell.
@@ -116,6 +129,7 @@ pub struct Document {
     /// 12 digits for the barcode.
     pub barcode: Option<String>,
     pub printed_line: String,
+    /// The document author: the printing pharmacy, empty for a protected patient.
     pub pharmacy: String,
     pub printed_at: NaiveDateTime,
     pub masked_notice: Option<&'static str>,
@@ -346,8 +360,9 @@ fn dispense_row(d: &DispenseView) -> Row {
     if let Some(n) = d.packages {
         product = format!("{n} {product}");
     }
+    // EHM's word for a credited dispense's date (TA 42).
     let note = d.credited.as_ref().map(|c| {
-        let mut s = format!("Krediterad {}", date(c.date));
+        let mut s = format!("Borttagsdatum {}", date(c.date));
         if let Some(comment) = c.comment.as_deref().filter(|t| !t.trim().is_empty()) {
             s.push_str(&format!(": {}", comment.trim()));
         }
@@ -380,14 +395,15 @@ fn uthamtade(ml: &MaskedList) -> Vec<Block> {
         .filter(|d| d.handed_over.is_none_or(|h| h >= from))
         .collect();
     in_period.sort_by_key(|d| std::cmp::Reverse(d.handed_over));
+    // EHM's column heads (TA 42, NLL.md §9.2).
     let columns = || {
         vec![
             Column {
-                head: "Datum",
+                head: "Uthämtat datum",
                 share: 0.11,
             },
             Column {
-                head: "Läkemedel",
+                head: "Uthämtat läkemedel",
                 share: 0.28,
             },
             Column {
@@ -395,12 +411,12 @@ fn uthamtade(ml: &MaskedList) -> Vec<Block> {
                 share: 0.23,
             },
             Column {
-                head: "Förskrivare och arbetsplats",
-                share: 0.22,
+                head: "Förskrivet av",
+                share: 0.2,
             },
             Column {
-                head: "Mängd",
-                share: 0.07,
+                head: "Uthämtad mängd",
+                share: 0.09,
             },
             Column {
                 head: "ATC",
@@ -779,7 +795,12 @@ pub fn document(kind: PrintoutKind, ml: &MaskedList, opts: &RenderOptions) -> Do
         PrintoutKind::Forteckning => forteckning(ml, opts),
         PrintoutKind::Forskrivningshistorik => forskrivningshistorik(ml, opts),
     };
-    let pharmacy = opts.pharmacy.trim().to_string();
+    // A protected patient's printout names neither the pharmacy nor its town (NLL.md §8).
+    let pharmacy = if ml.masked {
+        String::new()
+    } else {
+        printed_by(&opts.pharmacy)
+    };
     let mut printed_line = format!("Utskriven {}", opts.printed_at.format("%Y-%m-%d kl. %H:%M"));
     if !pharmacy.is_empty() {
         printed_line.push_str(&format!(" av {pharmacy}"));

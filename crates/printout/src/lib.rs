@@ -4,7 +4,9 @@
 //! - [`render`] turns a [`MaskedList`] into a PDF: *Aktuella recept*, *Uthämtade läkemedel*,
 //!   *Förteckning recept* and the internal *Förskrivningshistorik*. Only a `MaskedList` is
 //!   accepted, so a protected patient's location-revealing data cannot reach paper: masked
-//!   fields are left out, the name reads "Personuppgift skyddad", and page 1 says why.
+//!   fields are left out, the name reads "Personuppgift skyddad", and page 1 says why. Nor
+//!   does the printout say where and by whom it was made: no printing pharmacy, town, GLN or
+//!   user in the text, the PDF's metadata or the suggested file name (NLL.md §8).
 //! - [`render_for_flow`] first asks the policy table whether the flow may hand that printout
 //!   out (NLL.md §9's last paragraph) and refuses with the policy's Swedish sentence.
 //! - [`print()`] sends the PDF to a CUPS queue (Linux, macOS) and waits for the job; on Windows
@@ -15,7 +17,12 @@
 //! # fn demo(list: &nll::MaskedList) -> Result<(), Box<dyn std::error::Error>> {
 //! use printout::{render_for_flow, PrintTarget, RenderOptions};
 //! let policy = nll::policy::Policy::standard();
-//! let opts = RenderOptions::new("Apoteket Kronan, Solna");
+//! let opts = RenderOptions::new(nll::headers::OrgInfo {
+//!     org_namn: "Apoteksbolaget Syd AB".into(),
+//!     orgenhets_id: "7350012345013".into(),
+//!     orgenhets_namn: "Apoteket Kronan".into(),
+//!     orgenhets_ort: "Solna".into(),
+//! });
 //! let pdf = render_for_flow(&policy, nll::Flow::EgnaUppgifter, nll::PrintoutKind::Uthamtade, list, &opts)?;
 //! pdf.save("uthamtade.pdf")?;
 //! printout::print(&pdf, &PrintTarget::default_printer(1))?;
@@ -50,7 +57,8 @@ pub struct Pdf {
     /// The printout's title (also the PDF's metadata title).
     pub title: String,
     pub pages: usize,
-    /// A file name without personal data, e.g. `aktuella-recept-2026-11-23-1405.pdf`.
+    /// A file name without personal data or the printing pharmacy, e.g.
+    /// `aktuella-recept-2026-11-23-1405.pdf`.
     pub file_name: String,
     pub bytes: Vec<u8>,
 }

@@ -121,14 +121,7 @@ fn uthamtade_has_period_sections_credits_and_no_prescription_footer() {
     assert!(pos(t, "Uthämtade läkemedel") < pos(t, "Period 2025-08-23 – 2026-11-23"));
     assert!(pos(t, "Uthämtade med e-recept") < pos(t, "Uthämtade med pappersrecept"));
     // Columns and order: newest first; the paper dispense in its own section.
-    for head in [
-        "Datum",
-        "Läkemedel",
-        "Användning",
-        "Förskrivare och",
-        "Mängd",
-        "ATC",
-    ] {
+    for head in ["Uthämtat", "Användning", "Förskrivet av", "Uthämtad", "ATC"] {
         assert!(flat.contains(head), "{head}");
     }
     assert!(pos(t, "2026-10-13") < pos(t, "2026-08-14"));
@@ -138,7 +131,7 @@ fn uthamtade_has_period_sections_credits_and_no_prescription_footer() {
     assert!(flat.contains("1 tablett vid behov, högst 4"));
     assert!(flat.contains("Per Tandläkare") && flat.contains("Folktandvården Solna"));
     // Credited: date and comment under the row.
-    assert!(flat.contains("Krediterad 2026-08-15: Fel styrka expedierad"));
+    assert!(flat.contains("Borttagsdatum 2026-08-15: Fel styrka expedierad"));
     // Older than 15 months: not there. Not a prescription printout: no such footer.
     assert!(!flat.contains("Gammalmedel"));
     assert!(!flat.contains(NOT_A_PRESCRIPTION));
@@ -199,7 +192,7 @@ fn credited_rows_are_struck_through_and_nothing_else_is() {
     assert!(date
         .iter()
         .any(|&(x, y, s, w)| y == credited_y && struck(x, y, s, w)));
-    let (x, y, s, w) = text_at("Krediterad")[0];
+    let (x, y, s, w) = text_at("Borttagsdatum")[0];
     assert!(!struck(x, y, s, w));
     // Only the credited row's lines are struck (date, product ×2, dosage ×2, prescriber ×3,
     // quantity, ATC).
@@ -257,7 +250,7 @@ fn heavy_lists_break_across_pages_with_repeated_heads_and_page_numbers() {
             i + 1
         );
         assert!(
-            flat.contains("Datum") && flat.contains("ATC"),
+            flat.contains("Uthämtat") && flat.contains("ATC"),
             "column heads on page {}",
             i + 1
         );
@@ -280,7 +273,7 @@ fn heavy_lists_break_across_pages_with_repeated_heads_and_page_numbers() {
         };
         assert_eq!(all.matches(&name).count(), 1, "{name}");
     }
-    assert_eq!(all.matches("Krediterad").count(), 7);
+    assert_eq!(all.matches("Borttagsdatum").count(), 7);
 }
 
 #[test]
@@ -370,6 +363,11 @@ fn metadata_title_author_date_and_a4() {
     };
     assert_eq!(field("Title"), "Uthämtade läkemedel");
     assert_eq!(field("Author"), "Apoteket Testbacken, Solna");
+    // A protected patient's: no author at all (the printing pharmacy is location-revealing).
+    let pdf = render(K::Uthamtade, &mask(&protected(false)), &opts()).unwrap();
+    let info = pdf_metadata(&write_pdf("meta-protected", &pdf.bytes));
+    assert!(!info.contains("Testbacken") && !info.contains("Solna"), "{info}");
+    assert_eq!(pdf.file_name, "uthamtade-lakemedel-2026-11-23-1405.pdf");
     assert!(
         field("CreationDate").contains("Nov 23 14:05:00 2026"),
         "{info}"
@@ -459,8 +457,10 @@ fn a_protected_patients_printout_says_why_data_is_missing() {
 }
 
 /// Every printout any flow may hand out, for every protected test patient, holds none of the
-/// location-revealing values the unmasked list held — neither in the text pdftotext reads,
-/// nor in any text drawn on the page, nor in the metadata.
+/// location-revealing values the unmasked list held, nor where and by whom it was printed (the
+/// printing pharmacy's name, town and GLN, NLL.md §8) — neither in the text pdftotext reads,
+/// nor in any text drawn on the page, nor in the metadata (info dictionary and XMP), nor in
+/// the suggested file name.
 #[test]
 fn protected_printouts_leak_nothing_that_reveals_where_the_person_lives() {
     let policy = Policy::standard();
@@ -490,6 +490,14 @@ fn protected_printouts_leak_nothing_that_reveals_where_the_person_lives() {
             .collect();
         secrets.extend(HIDDEN.iter().map(|s| s.to_string()));
         assert!(secrets.len() > 15, "{who}: {secrets:?}");
+        let printer = printing_pharmacy();
+        secrets.extend([
+            printer.orgenhets_namn.clone(),
+            printer.orgenhets_ort.clone(),
+            printer.orgenhets_id.clone(),
+            printer.org_namn.clone(),
+            "Testbacken".to_string(),
+        ]);
         let mut kinds: Vec<K> = flows
             .iter()
             .flat_map(|f| policy.printouts(*f, list.info.dos_patient))
@@ -502,7 +510,7 @@ fn protected_printouts_leak_nothing_that_reveals_where_the_person_lives() {
             let pdf = render(kind, &masked, &opts()).unwrap();
             let path = write_pdf(&format!("leak-{who}-{kind:?}"), &pdf.bytes);
             let text = pdftotext(&path);
-            let info = pdfinfo(&path);
+            let info = pdf_metadata(&path);
             let layout = layout_for(kind, &masked, &opts());
             let drawn: String = layout
                 .pages
@@ -516,6 +524,11 @@ fn protected_printouts_leak_nothing_that_reveals_where_the_person_lives() {
                 assert!(!squash(&text).contains(&squash(s)), "{who} {kind:?}: `{s}`");
                 assert!(!drawn.contains(s), "{who} {kind:?}: `{s}` drawn");
                 assert!(!info.contains(s), "{who} {kind:?}: `{s}` in the metadata");
+                assert!(!pdf.file_name.contains(s), "{who} {kind:?}: `{s}` in the file name");
+                assert!(!String::from_utf8_lossy(&pdf.bytes).contains(s), "{who} {kind:?}: `{s}` in the bytes");
+            }
+            for line in text.lines().filter(|l| l.contains("Utskriven")) {
+                assert!(!line.contains(" av "), "{who} {kind:?}: printed by someone: {line}");
             }
             assert!(squash(&text).contains(MASKED_NOTICE), "{who} {kind:?}");
             assert!(!text.contains('▒'));
@@ -573,4 +586,81 @@ fn swedish_letters_survive_text_extraction() {
     assert!(t.contains("Åsa Öberg-Ängström"), "{t}");
     assert!(t.contains("Två tabletter – vid"), "{t}");
     assert!(t.contains("(é, ü)"), "{t}");
+}
+
+/// The words of each printout, pinned to EHM's (NLL.md §9; TA 42 for Uthämtade läkemedel, TA 04
+/// for Förteckning recept): section headings, column heads in order, the credited dispense's
+/// *Borttagsdatum*, and the empty texts.
+#[test]
+fn printout_words_are_ehms() {
+    use printout::content::{document, Block};
+    fn sections(kind: K, list: &MedicationList) -> Vec<(String, Vec<&'static str>)> {
+        document(kind, &mask(list), &opts())
+            .blocks
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Section {
+                    heading, columns, ..
+                } => Some((heading, columns.iter().map(|c| c.head).collect())),
+                _ => None,
+            })
+            .collect()
+    }
+    let uthamtade_heads = vec![
+        "Uthämtat datum",
+        "Uthämtat läkemedel",
+        "Användning",
+        "Förskrivet av",
+        "Uthämtad mängd",
+        "ATC",
+    ];
+    assert_eq!(
+        sections(K::Uthamtade, &ordinary()),
+        vec![
+            ("Uthämtade med e-recept".to_string(), uthamtade_heads.clone()),
+            ("Uthämtade med pappersrecept".to_string(), uthamtade_heads),
+        ]
+    );
+    // A credited dispense: struck through, its Borttagsdatum under it.
+    let doc = document(K::Uthamtade, &mask(&ordinary()), &opts());
+    let credited: Vec<_> = doc
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Section { rows, .. } => rows.clone(),
+            _ => Vec::new(),
+        })
+        .filter(|r| r.struck)
+        .collect();
+    assert_eq!(credited.len(), 1);
+    assert_eq!(
+        credited[0].note.as_deref(),
+        Some("Borttagsdatum 2026-08-15: Fel styrka expedierad")
+    );
+    let aktuella = sections(K::AktuellaRecept, &ordinary());
+    assert_eq!(aktuella[0].0, "Läkemedel");
+    assert_eq!(aktuella[1].0, "Handelsvaror");
+    let forteckning = document(K::Forteckning, &mask(&dos_patient()), &opts());
+    assert!(forteckning
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Line(l) if l.starts_with("Dosapotek: "))));
+    assert_eq!(
+        document(K::Uthamtade, &mask(&empty()), &opts()).blocks,
+        vec![Block::Empty(
+            "Expeditioner saknas för aktuellt personnummer de senaste 15 månaderna".into()
+        )]
+    );
+    assert_eq!(
+        document(K::AktuellaRecept, &mask(&empty()), &opts()).blocks,
+        vec![Block::Empty("Det finns inga aktuella recept".into())]
+    );
+    // The header names the printing pharmacy and its town for an ordinary patient only.
+    assert_eq!(
+        doc.printed_line,
+        "Utskriven 2026-11-23 kl. 14:05 av Apoteket Testbacken, Solna"
+    );
+    let protected_doc = document(K::Uthamtade, &mask(&protected(false)), &opts());
+    assert_eq!(protected_doc.printed_line, "Utskriven 2026-11-23 kl. 14:05");
+    assert_eq!(protected_doc.pharmacy, "");
 }

@@ -232,12 +232,6 @@ pub fn assert_headers_as_built(
         uuid::Uuid::parse_str(req.header(h).unwrap_or_else(|| panic!("{h} missing")))
             .unwrap_or_else(|_| panic!("{h} is not a UUID"))
     };
-    let ua = nll::headers::user_agent(
-        nll_client::client::PRODUCT,
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS,
-        None,
-    );
     let expected = nll::headers::read_headers(
         &r.context,
         token,
@@ -245,8 +239,8 @@ pub fn assert_headers_as_built(
         parse("x-request-id"),
         patient_ref,
         &r.user.org,
-        nll::headers::OrgInfoEncoding::AsciiJson,
-        &ua,
+        &nll_client::client::user_agent(),
+        nll::headers::HeaderEncoding::default(),
     );
     for (name, value) in &expected {
         assert_eq!(

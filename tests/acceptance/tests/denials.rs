@@ -31,6 +31,25 @@ fn assert_policy(env: &Env, e: &ClientError, rule: DenialRule) {
     env.check_log();
 }
 
+/// The server's request log holds no read of list data (list info, prescriptions, dispenses,
+/// data locks), and no request named the agent or the guardian in a header.
+fn assert_no_list_read(env: &Env) {
+    for q in env.sim.requests() {
+        assert!(
+            !matches!(
+                q.path.as_str(),
+                "/fhir/Basic" | "/fhir/MedicationRequest" | "/fhir/MedicationDispense"
+            ),
+            "list data read: {} {:?}",
+            q.path,
+            q.query
+        );
+        assert!(q.header("x-patientref").is_none(), "{}", q.path);
+        assert_eq!(q.header("x-agent-id"), None, "{}", q.path);
+        assert_eq!(q.header("x-guardian-id"), None, "{}", q.path);
+    }
+}
+
 /// Refused before anything is sent.
 async fn before_any_request(env: &Env, counter: &Counter, req: LookupRequest, rule: DenialRule) {
     let e = counter.lookup(req).await.unwrap_err();
@@ -81,12 +100,43 @@ async fn ended_power_of_attorney_stops_after_the_first_round_trip() {
     req.agent = Some(env.related("Eva Olsson"));
     let e = counter.lookup(req).await.unwrap_err();
     assert_policy(&env, &e, DenialRule::NoPowerOfAttorney);
-    assert!(
-        env.nll_requests()
-            .iter()
-            .all(|q| q.header("x-patientref").is_none()),
-        "no list data asked for"
-    );
+    // The client asked the register itself; NLL got no agent header and no list read.
+    assert!(env.nll_requests().iter().any(|q| q.path == "/fullmakt"));
+    assert_no_list_read(&env);
+}
+
+/// Ombud without a register to ask: refused before anything is sent (#17: never without a
+/// verified power of attorney) — not even the Patient lookup goes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ombud_without_a_register_is_refused_before_anything_is_sent() {
+    let env = start().await;
+    let mut cfg = env.config("farmaceut");
+    cfg.fullmakt_url = None;
+    let counter = env.counter_with(&cfg);
+    let mut req = LookupRequest::new(&env.pnr("fullmakt-aktiv"), Flow::Ombud);
+    req.agent = Some(env.related("Per Sjögren"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert!(env.sim.requests().iter().all(|q| !q.path.starts_with("/fhir/")));
+    assert!(env.nll_requests().is_empty(), "nothing may be sent");
+    assert_policy(&env, &e, DenialRule::PowerOfAttorneyUnverified);
+    assert!(e.message.contains("fullmakt_url"), "{}", e.message);
+}
+
+/// A register answer that is neither active nor ended (here: a JSON object without a status,
+/// from a wrongly configured register address) is a refusal, never a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_register_answer_is_a_refusal() {
+    let env = start().await;
+    let mut cfg = env.config("farmaceut");
+    cfg.fullmakt_url = Some(format!("{}/", env.sim.base_url()));
+    let counter = env.counter_with(&cfg);
+    let mut req = LookupRequest::new(&env.pnr("fullmakt-aktiv"), Flow::Ombud);
+    req.agent = Some(env.related("Per Sjögren"));
+    let e = counter.lookup(req).await.unwrap_err();
+    assert!(env.sim.requests().iter().any(|q| q.path == "/"), "the register was asked");
+    assert_policy(&env, &e, DenialRule::PowerOfAttorneyUnverified);
+    assert!(e.message.contains("ingen status"), "{}", e.message);
+    assert_no_list_read(&env);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,6 +157,9 @@ async fn guardian_rules_after_the_first_round_trip() {
     req.guardian = Some(env.related("Peter Lindgren"));
     let e = counter.lookup(req).await.unwrap_err();
     assert_policy(&env, &e, DenialRule::NoGuardianRelation);
+    // The client checked the relation itself (RelatedPerson); nothing of the list was read.
+    assert!(env.nll_requests().iter().any(|q| q.path == "/fhir/RelatedPerson"));
+    assert_no_list_read(&env);
 
     // A protected child: EHM removed the relation.
     let env = start().await;
@@ -115,10 +168,7 @@ async fn guardian_rules_after_the_first_round_trip() {
     req.guardian = Some(env.related("Lena Holm"));
     let e = counter.lookup(req).await.unwrap_err();
     assert_policy(&env, &e, DenialRule::NoGuardianRelation);
-    assert!(env
-        .nll_requests()
-        .iter()
-        .all(|q| q.header("x-patientref").is_none()));
+    assert_no_list_read(&env);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,36 +181,17 @@ async fn child_treatment_reason_is_refused_for_an_adult() {
     assert_policy(&env, &e, DenialRule::PatientTooOld);
 }
 
-/// NLL's own refusal when the client has no register to ask: the OperationOutcome's code and
-/// text reach the pharmacist, with the request id.
+/// An agent of a protected patient: the Patient lookup shows the protection and the client
+/// refuses before any list read (EHM ends powers of attorney for protected patients).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nll_refuses_an_agent_of_a_protected_patient() {
+async fn agent_of_a_protected_patient_is_refused_after_the_lookup() {
     let env = start().await;
-    let mut cfg = env.config("farmaceut");
-    cfg.fullmakt_url = None;
-    let counter = env.counter_with(&cfg);
+    let counter = env.counter("farmaceut");
     let mut req = LookupRequest::new(&env.pnr("skyddad-folkbokforing"), Flow::Ombud);
     req.agent = Some(env.related("Per Sjögren"));
     let e = counter.lookup(req).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::NllRefused, "{e:?}");
-    assert_eq!(e.nll_code.as_deref(), Some("2-25-155"));
-    assert_eq!(e.http_status, Some(422));
-    assert_eq!(e.exit_code(), 1);
-    assert!(
-        e.message
-            .starts_with("Nationella läkemedelslistan nekade åtkomst: "),
-        "{}",
-        e.message
-    );
-    let reqs = env.nll_requests();
-    assert_eq!(reqs.len(), 1);
-    assert_eq!(e.request_id.as_deref(), reqs[0].header("x-request-id"));
-    let rows = env.log_rows();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].entry.outcome, "http 422");
-    assert_eq!(rows[0].entry.nll_code.as_deref(), Some("2-25-155"));
-    assert_clean_error(&env, &e);
-    env.check_log();
+    assert_policy(&env, &e, DenialRule::ProtectedPatientForAgentOrGuardian);
+    assert_no_list_read(&env);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

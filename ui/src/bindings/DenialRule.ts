@@ -3,4 +3,4 @@
 /**
  * The stable name of the rule a denial is about.
  */
-export type DenialRule = "wrong-role" | "consent-missing" | "identity-not-checked" | "agent-missing" | "no-power-of-attorney" | "guardian-missing" | "guardian-of-child13-or-older" | "no-guardian-relation" | "patient-too-old" | "protected-patient-for-agent-or-guardian" | "no-dos-consent" | "printout-not-allowed";
+export type DenialRule = "wrong-role" | "consent-missing" | "identity-not-checked" | "agent-missing" | "no-power-of-attorney" | "power-of-attorney-unverified" | "guardian-missing" | "guardian-of-child13-or-older" | "no-guardian-relation" | "patient-too-old" | "protected-patient-for-agent-or-guardian" | "no-dos-consent" | "printout-not-allowed";

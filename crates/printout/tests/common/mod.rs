@@ -20,9 +20,19 @@ pub fn today() -> NaiveDate {
     d(2026, 11, 23)
 }
 
+/// The printing pharmacy of every test printout.
+pub fn printing_pharmacy() -> nll::headers::OrgInfo {
+    nll::headers::OrgInfo {
+        org_namn: "Apoteksbolaget Testbacken AB".into(),
+        orgenhets_id: "7350012345013".into(),
+        orgenhets_namn: "Apoteket Testbacken".into(),
+        orgenhets_ort: "Solna".into(),
+    }
+}
+
 pub fn opts() -> RenderOptions {
     RenderOptions {
-        pharmacy: "Apoteket Testbacken, Solna".into(),
+        pharmacy: printing_pharmacy(),
         printed_at: NaiveDateTime::new(today(), chrono::NaiveTime::from_hms_opt(14, 5, 0).unwrap()),
         order: printout::SortOrder::IssueDateNewestFirst,
     }
@@ -595,6 +605,16 @@ pub fn pages_text(pdf: &Path) -> Vec<String> {
 pub fn pdfinfo(pdf: &Path) -> String {
     need("pdfinfo", "poppler-utils");
     run("pdfinfo", &[pdf.to_str().unwrap()])
+}
+
+/// The document information dictionary and the XMP metadata stream, as pdfinfo reads them.
+pub fn pdf_metadata(pdf: &Path) -> String {
+    need("pdfinfo", "poppler-utils");
+    format!(
+        "{}\n{}",
+        run("pdfinfo", &[pdf.to_str().unwrap()]),
+        run("pdfinfo", &["-meta", pdf.to_str().unwrap()])
+    )
 }
 
 /// Page 1 at `dpi` as PNG, returns the PNG path.
