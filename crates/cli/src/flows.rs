@@ -152,7 +152,13 @@ fn print_all(policy: &Policy, json: bool) -> anyhow::Result<()> {
         println!("             källa: {}", c.source);
         println!("             används i: {used}\n");
     }
-    let onoff = |b: bool| if b { "skickas" } else { "skickas inte (opublicerad)" };
+    let onoff = |b: bool| {
+        if b {
+            "skickas"
+        } else {
+            "skickas inte (opublicerad)"
+        }
+    };
     println!("Rubriker:");
     println!(
         "  X-User-Agent, X-Org-Info: {}",

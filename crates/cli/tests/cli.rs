@@ -196,7 +196,10 @@ fn flows_all_lists_every_code_with_status_and_source() {
     let o = nllc(&["flows", "--all"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("Kodtabellen (nll::policy): 18 koder"), "{out}");
+    assert!(
+        out.starts_with("Kodtabellen (nll::policy): 18 koder"),
+        "{out}"
+    );
     for line in [
         "X-Access     TILLFALLIGT_SAMTYCKE_SPARRADE_UPPGIFTER (bekräftad)",
         "X-Access     SAMTYCKE_PRIVAT_TILL_VARDPERSONAL (bekräftad)",

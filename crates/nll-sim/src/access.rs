@@ -221,9 +221,8 @@ mod tests {
         assert_eq!(r.validate(&c, &facts(9, false, Some(true))), Ok(()));
         // No X-Guardian-Id (the default): the client checked the relation itself.
         assert_eq!(r.validate(&c, &facts(9, false, None)), Ok(()));
-        let switched_on = AccessRules::new(
-            Policy::from_overrides_toml("[headers]\nguardian_id = true").unwrap(),
-        );
+        let switched_on =
+            AccessRules::new(Policy::from_overrides_toml("[headers]\nguardian_id = true").unwrap());
         assert_eq!(
             switched_on.validate(&c, &facts(9, false, None)),
             Err(Problem::MissingGuardianId)

@@ -62,93 +62,101 @@ async fn every_flow_the_policy_allows_is_accepted_with_the_built_headers() {
     ];
     let mut checked = 0;
     for policy in [Policy::standard(), switched_on] {
-    let encoding = policy.headers().json_encoding;
-    for rule in policy.rules() {
-        for &role in rule.roles {
-            let login = match role {
-                nll::Role::Farmaceut => "farmaceut",
-                nll::Role::Apotekspersonal => "apotekspersonal",
-            };
-            let token = sim.token_for(login);
-            let p = sim.catalogue().by_key(patient_for(rule.flow)).unwrap();
-            let person = |pnr: &str| PersonId::parse(pnr, today()).unwrap();
-            let confirmed = Confirmations {
-                consent: true,
-                identity_checked: true,
-                agent: p.powers_of_attorney.first().map(|f| person(&f.agent.pnr)),
-                guardian: p.guardians.first().map(|g| person(&g.pnr)),
-            };
-            let ctx = policy
-                .evaluate(role, rule.flow, &PatientFacts::unknown(), &confirmed)
-                .unwrap_or_else(|d| panic!("{:?}: {}", rule.flow, d.en));
-            let send = |path: String, patient_ref: Option<&str>| {
-                let mut rb = http.get(format!("{}{path}", sim.base_url()));
-                for (k, v) in read_headers(
-                    &ctx,
-                    &token,
-                    context_id,
-                    Uuid::new_v4(),
-                    patient_ref,
-                    &org,
-                    &ua,
-                    encoding,
-                ) {
-                    rb = rb.header(k, v);
-                }
-                rb.send()
-            };
-            // The lookup, then every resource of the row with X-PatientRef.
-            let sys = nll::fhir::SYSTEM_PERSONNUMMER
-                .replace(':', "%3A")
-                .replace('/', "%2F");
-            let r = send(format!("/fhir/Patient?identifier={sys}%7C{}", p.pnr), None)
-                .await
-                .unwrap();
-            assert_eq!(
-                r.status(),
-                200,
-                "{:?} {role:?} lookup: {}",
-                rule.flow,
-                r.text().await.unwrap()
-            );
-            let rx_id = p
-                .history()
-                .prescriptions
-                .iter()
-                .find(|r| r.is_current(today()))
-                .unwrap()
-                .id
-                .to_string();
-            for resource in all {
-                let r = send(path(resource, &p.id, &rx_id), Some(&p.id))
+        let encoding = policy.headers().json_encoding;
+        for rule in policy.rules() {
+            for &role in rule.roles {
+                let login = match role {
+                    nll::Role::Farmaceut => "farmaceut",
+                    nll::Role::Apotekspersonal => "apotekspersonal",
+                };
+                let token = sim.token_for(login);
+                let p = sim.catalogue().by_key(patient_for(rule.flow)).unwrap();
+                let person = |pnr: &str| PersonId::parse(pnr, today()).unwrap();
+                let confirmed = Confirmations {
+                    consent: true,
+                    identity_checked: true,
+                    agent: p.powers_of_attorney.first().map(|f| person(&f.agent.pnr)),
+                    guardian: p.guardians.first().map(|g| person(&g.pnr)),
+                };
+                let ctx = policy
+                    .evaluate(role, rule.flow, &PatientFacts::unknown(), &confirmed)
+                    .unwrap_or_else(|d| panic!("{:?}: {}", rule.flow, d.en));
+                let send = |path: String, patient_ref: Option<&str>| {
+                    let mut rb = http.get(format!("{}{path}", sim.base_url()));
+                    for (k, v) in read_headers(
+                        &ctx,
+                        &token,
+                        context_id,
+                        Uuid::new_v4(),
+                        patient_ref,
+                        &org,
+                        &ua,
+                        encoding,
+                    ) {
+                        rb = rb.header(k, v);
+                    }
+                    rb.send()
+                };
+                // The lookup, then every resource of the row with X-PatientRef.
+                let sys = nll::fhir::SYSTEM_PERSONNUMMER
+                    .replace(':', "%3A")
+                    .replace('/', "%2F");
+                let r = send(format!("/fhir/Patient?identifier={sys}%7C{}", p.pnr), None)
                     .await
                     .unwrap();
-                let status = r.status().as_u16();
-                let body = r.text().await.unwrap();
-                if ctx.resources.contains(&resource) {
-                    assert_eq!(status, 200, "{:?} {role:?} {resource:?}: {body}", rule.flow);
-                } else {
-                    assert_eq!(
-                        status, 403,
-                        "{:?} {role:?} {resource:?} is outside the row: {body}",
-                        rule.flow
-                    );
+                assert_eq!(
+                    r.status(),
+                    200,
+                    "{:?} {role:?} lookup: {}",
+                    rule.flow,
+                    r.text().await.unwrap()
+                );
+                let rx_id = p
+                    .history()
+                    .prescriptions
+                    .iter()
+                    .find(|r| r.is_current(today()))
+                    .unwrap()
+                    .id
+                    .to_string();
+                for resource in all {
+                    let r = send(path(resource, &p.id, &rx_id), Some(&p.id))
+                        .await
+                        .unwrap();
+                    let status = r.status().as_u16();
+                    let body = r.text().await.unwrap();
+                    if ctx.resources.contains(&resource) {
+                        assert_eq!(status, 200, "{:?} {role:?} {resource:?}: {body}", rule.flow);
+                    } else {
+                        assert_eq!(
+                            status, 403,
+                            "{:?} {role:?} {resource:?} is outside the row: {body}",
+                            rule.flow
+                        );
+                    }
+                    checked += 1;
                 }
-                checked += 1;
             }
         }
-    }
     }
     assert!(checked >= 2 * 9 * 5);
     // The server saw the builder's headers in both encodings, and the person headers only
     // when switched on.
     let seen = sim.requests();
     for enc in [HeaderEncoding::Base64, HeaderEncoding::AsciiJson] {
-        assert!(seen.iter().any(|r| r.header("x-user-agent")
-            == Some(nll::headers::user_agent_value(&ua, enc).as_str())));
+        assert!(seen
+            .iter()
+            .any(|r| r.header("x-user-agent")
+                == Some(nll::headers::user_agent_value(&ua, enc).as_str())));
     }
-    let with_agent = seen.iter().filter(|r| r.header("x-agent-id").is_some()).count();
-    let with_guardian = seen.iter().filter(|r| r.header("x-guardian-id").is_some()).count();
+    let with_agent = seen
+        .iter()
+        .filter(|r| r.header("x-agent-id").is_some())
+        .count();
+    let with_guardian = seen
+        .iter()
+        .filter(|r| r.header("x-guardian-id").is_some())
+        .count();
     assert!(with_agent > 0 && with_guardian > 0);
     assert!(
         seen.iter()

@@ -527,8 +527,16 @@ async fn json_headers_in_either_encoding_and_malformed_ones_refused() {
     let mut bad_gln = org.clone();
     bad_gln.orgenhets_id = "7350012345014".into();
     for (header, value, says) in [
-        ("X-User-Agent", "Receptdisk/0.1.0 (linux)".to_string(), "varken JSON eller Base64"),
-        ("X-User-Agent", r#"{"name":"Receptdisk"}"#.to_string(), "\"version\" saknas"),
+        (
+            "X-User-Agent",
+            "Receptdisk/0.1.0 (linux)".to_string(),
+            "varken JSON eller Base64",
+        ),
+        (
+            "X-User-Agent",
+            r#"{"name":"Receptdisk"}"#.to_string(),
+            "\"version\" saknas",
+        ),
         (
             "X-Org-Info",
             org_info_value(&bad_gln, HeaderEncoding::Base64),
@@ -538,7 +546,11 @@ async fn json_headers_in_either_encoding_and_malformed_ones_refused() {
     ] {
         let c = Counter::new(&sim, "farmaceut", EXP).with(header, &value);
         let (status, code, text) = refused(&c.patient_search(&c.pnr("vuxen")).await);
-        assert_eq!((status, code.as_str()), (400, "2-25-120"), "{header}: {value}");
+        assert_eq!(
+            (status, code.as_str()),
+            (400, "2-25-120"),
+            "{header}: {value}"
+        );
         assert!(text.starts_with(&format!("{header} är felaktig")), "{text}");
         assert!(text.contains(says), "{text}");
     }
@@ -554,7 +566,11 @@ async fn only_the_tables_access_codes_are_accepted() {
         let a = Counter::new(&sim, "farmaceut", ("EXPEDIERING", old))
             .patient_search(&pnr)
             .await;
-        assert_eq!((a.status, a.nll_code().as_str()), (400, "2-25-113"), "{old}");
+        assert_eq!(
+            (a.status, a.nll_code().as_str()),
+            (400, "2-25-113"),
+            "{old}"
+        );
     }
     for care in [
         "FORMODAT_SAMTYCKE",
@@ -567,7 +583,11 @@ async fn only_the_tables_access_codes_are_accepted() {
             let a = Counter::new(&sim, "farmaceut", (purpose, care))
                 .patient_search(&pnr)
                 .await;
-            assert_eq!((a.status, a.nll_code().as_str()), (403, "2-25-130"), "{purpose} {care}");
+            assert_eq!(
+                (a.status, a.nll_code().as_str()),
+                (403, "2-25-130"),
+                "{purpose} {care}"
+            );
         }
     }
 }

@@ -178,7 +178,9 @@ pub fn decode_json_header(
     } else {
         let raw = base64::engine::general_purpose::STANDARD
             .decode(value)
-            .map_err(|_| err("värdet är varken JSON eller Base64 (standardalfabetet, med utfyllnad)"))?;
+            .map_err(|_| {
+                err("värdet är varken JSON eller Base64 (standardalfabetet, med utfyllnad)")
+            })?;
         let text = String::from_utf8(raw).map_err(|_| err("Base64-värdet är inte UTF-8"))?;
         (HeaderEncoding::Base64, text)
     };
@@ -189,14 +191,15 @@ pub fn decode_json_header(
     }
 }
 
-/// A required, non-empty string member of a JSON header's object.
-fn member<'m>(
+/// A required string member of a JSON header's object (non-empty unless `may_be_empty`).
+fn member_of<'m>(
     header: &'static str,
     map: &'m serde_json::Map<String, serde_json::Value>,
     key: &str,
+    may_be_empty: bool,
 ) -> Result<&'m str, HeaderError> {
     match map.get(key) {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
+        Some(serde_json::Value::String(s)) if may_be_empty || !s.trim().is_empty() => Ok(s),
         Some(serde_json::Value::String(_)) => Err(HeaderError {
             header,
             reason: format!("\"{key}\" är tom"),
@@ -226,6 +229,14 @@ fn no_other_keys(
     }
 }
 
+fn member<'m>(
+    header: &'static str,
+    map: &'m serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<&'m str, HeaderError> {
+    member_of(header, map, key, false)
+}
+
 /// `X-User-Agent` read back: exactly `name` and `version`, both non-empty strings.
 pub fn parse_user_agent(value: &str) -> Result<(HeaderEncoding, UserAgent), HeaderError> {
     let (enc, map) = decode_json_header(H_USER_AGENT, value)?;
@@ -239,8 +250,9 @@ pub fn parse_user_agent(value: &str) -> Result<(HeaderEncoding, UserAgent), Head
     ))
 }
 
-/// `X-Org-Info` read back: `orgNamn`, `orgenhetsId` (a GLN with a valid check digit),
-/// `orgenhetsIdTyp` = `"GLN"`, `orgenhetsNamn` and `orgenhetsOrt`.
+/// `X-Org-Info` read back: `orgenhetsId` (a GLN with a valid check digit), `orgenhetsIdTyp` =
+/// `"GLN"`, and `orgNamn`, `orgenhetsNamn`, `orgenhetsOrt` as strings (a login's claims may
+/// leave the names and the town empty).
 pub fn parse_org_info(value: &str) -> Result<(HeaderEncoding, OrgInfo), HeaderError> {
     let h = H_ORG_INFO;
     let (enc, map) = decode_json_header(h, value)?;
@@ -270,10 +282,10 @@ pub fn parse_org_info(value: &str) -> Result<(HeaderEncoding, OrgInfo), HeaderEr
     Ok((
         enc,
         OrgInfo {
-            org_namn: member(h, &map, "orgNamn")?.to_string(),
+            org_namn: member_of(h, &map, "orgNamn", true)?.to_string(),
             orgenhets_id: id.to_string(),
-            orgenhets_namn: member(h, &map, "orgenhetsNamn")?.to_string(),
-            orgenhets_ort: member(h, &map, "orgenhetsOrt")?.to_string(),
+            orgenhets_namn: member_of(h, &map, "orgenhetsNamn", true)?.to_string(),
+            orgenhets_ort: member_of(h, &map, "orgenhetsOrt", true)?.to_string(),
         },
     ))
 }
@@ -445,8 +457,10 @@ mod tests {
         // The old product string is neither JSON nor Base64.
         assert!(reason(parse_user_agent("Receptdisk/0.1.0 (linux)")).contains("varken JSON"));
         assert!(reason(parse_user_agent("{\"name\":\"R\"}")).contains("\"version\" saknas"));
-        assert!(reason(parse_user_agent(&b64("{\"name\":\"R\",\"version\":\"1\",\"os\":\"x\"}")))
-            .contains("okänd nyckel \"os\""));
+        assert!(reason(parse_user_agent(&b64(
+            "{\"name\":\"R\",\"version\":\"1\",\"os\":\"x\"}"
+        )))
+        .contains("okänd nyckel \"os\""));
         assert!(reason(parse_user_agent(&b64("[1]"))).contains("JSON-objekt"));
         assert!(reason(parse_user_agent(&b64("{\"name\":"))).contains("giltig JSON"));
         assert!(reason(parse_user_agent("{\"name\":\"Å\",\"version\":\"1\"}")).contains("ASCII"));
@@ -456,7 +470,9 @@ mod tests {
         let e = parse_org_info(&org_info_value(&bad, HeaderEncoding::Base64)).unwrap_err();
         assert_eq!(e.header, "X-Org-Info");
         assert!(e.reason.starts_with("orgenhetsId"), "{e}");
-        let hsa = b64(r#"{"orgNamn":"A","orgenhetsId":"7350012345013","orgenhetsIdTyp":"HSA","orgenhetsNamn":"B","orgenhetsOrt":"C"}"#);
+        let hsa = b64(
+            r#"{"orgNamn":"A","orgenhetsId":"7350012345013","orgenhetsIdTyp":"HSA","orgenhetsNamn":"B","orgenhetsOrt":"C"}"#,
+        );
         assert!(parse_org_info(&hsa).unwrap_err().reason.contains("GLN"));
     }
 
@@ -559,7 +575,10 @@ mod tests {
         let on = Policy::from_overrides_toml("[headers]\nagent_id = true\nguardian_id = true\n")
             .unwrap();
         let h = headers(&on, Flow::Ombud);
-        assert_eq!(h.last().unwrap(), &("X-Agent-Id", "191212121212".to_string()));
+        assert_eq!(
+            h.last().unwrap(),
+            &("X-Agent-Id", "191212121212".to_string())
+        );
         assert!(!names(&h).contains(&"X-Guardian-Id"));
         let h = headers(&on, Flow::Vardnadshavare);
         assert_eq!(
@@ -568,7 +587,10 @@ mod tests {
         );
         assert!(!names(&h).contains(&"X-Agent-Id"));
         let only_agent = Policy::from_overrides_toml("[headers]\nagent_id = true\n").unwrap();
-        assert_eq!(names(&headers(&only_agent, Flow::Vardnadshavare)), published);
+        assert_eq!(
+            names(&headers(&only_agent, Flow::Vardnadshavare)),
+            published
+        );
     }
 
     #[test]

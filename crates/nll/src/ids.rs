@@ -303,7 +303,8 @@ impl PersonId {
             if blank(c) {
                 let before = all[..i].iter().rev().find(|c| !blank(c));
                 let after = all[i + 1..].iter().find(|c| !blank(c));
-                if before.is_some_and(char::is_ascii_digit) && after.is_some_and(char::is_ascii_digit)
+                if before.is_some_and(char::is_ascii_digit)
+                    && after.is_some_and(char::is_ascii_digit)
                 {
                     return Err(IdError::SpaceInsideNumber);
                 }

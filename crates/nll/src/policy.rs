@@ -980,7 +980,11 @@ impl Policy {
     /// Every purpose and access code of the table, care's included, with status and source.
     pub fn code_table(&self) -> Vec<CodeInfo> {
         let flows_with = |pred: &dyn Fn(&FlowRule) -> bool| -> Vec<Flow> {
-            self.rules.iter().filter(|r| pred(r)).map(|r| r.flow).collect()
+            self.rules
+                .iter()
+                .filter(|r| pred(r))
+                .map(|r| r.flow)
+                .collect()
         };
         let purposes = ALL_PURPOSES.iter().map(|p| {
             let c = self.purpose_entry(*p);
@@ -1245,7 +1249,9 @@ impl Policy {
         }
         // The people at the counter travel only in a header the policy file switched on.
         let sent = |q: Requirement, on: bool, who: &Option<PersonId>| {
-            (on && r.requires.contains(&q)).then(|| who.clone()).flatten()
+            (on && r.requires.contains(&q))
+                .then(|| who.clone())
+                .flatten()
         };
         Ok(RequestContext {
             role,
@@ -1257,7 +1263,11 @@ impl Policy {
             resources: r.resources.to_vec(),
             window_months: r.window_months,
             printouts: self.printouts(flow, facts.dos_consent == Some(true)),
-            agent: sent(Q::AgentPersonnummer, self.headers.agent_id, &confirmed.agent),
+            agent: sent(
+                Q::AgentPersonnummer,
+                self.headers.agent_id,
+                &confirmed.agent,
+            ),
             guardian: sent(
                 Q::GuardianPersonnummer,
                 self.headers.guardian_id,

@@ -332,8 +332,16 @@ fn no_counter_flow_uses_a_care_only_code() {
         }
     }
     for rule in p.rules() {
-        assert!(!nll::policy::care_only_access(rule.access), "{:?}", rule.flow);
-        assert!(!nll::policy::care_only_purpose(rule.purpose), "{:?}", rule.flow);
+        assert!(
+            !nll::policy::care_only_access(rule.access),
+            "{:?}",
+            rule.flow
+        );
+        assert!(
+            !nll::policy::care_only_purpose(rule.purpose),
+            "{:?}",
+            rule.flow
+        );
     }
 }
 

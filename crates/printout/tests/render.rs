@@ -366,7 +366,10 @@ fn metadata_title_author_date_and_a4() {
     // A protected patient's: no author at all (the printing pharmacy is location-revealing).
     let pdf = render(K::Uthamtade, &mask(&protected(false)), &opts()).unwrap();
     let info = pdf_metadata(&write_pdf("meta-protected", &pdf.bytes));
-    assert!(!info.contains("Testbacken") && !info.contains("Solna"), "{info}");
+    assert!(
+        !info.contains("Testbacken") && !info.contains("Solna"),
+        "{info}"
+    );
     assert_eq!(pdf.file_name, "uthamtade-lakemedel-2026-11-23-1405.pdf");
     assert!(
         field("CreationDate").contains("Nov 23 14:05:00 2026"),
@@ -524,11 +527,20 @@ fn protected_printouts_leak_nothing_that_reveals_where_the_person_lives() {
                 assert!(!squash(&text).contains(&squash(s)), "{who} {kind:?}: `{s}`");
                 assert!(!drawn.contains(s), "{who} {kind:?}: `{s}` drawn");
                 assert!(!info.contains(s), "{who} {kind:?}: `{s}` in the metadata");
-                assert!(!pdf.file_name.contains(s), "{who} {kind:?}: `{s}` in the file name");
-                assert!(!String::from_utf8_lossy(&pdf.bytes).contains(s), "{who} {kind:?}: `{s}` in the bytes");
+                assert!(
+                    !pdf.file_name.contains(s),
+                    "{who} {kind:?}: `{s}` in the file name"
+                );
+                assert!(
+                    !String::from_utf8_lossy(&pdf.bytes).contains(s),
+                    "{who} {kind:?}: `{s}` in the bytes"
+                );
             }
             for line in text.lines().filter(|l| l.contains("Utskriven")) {
-                assert!(!line.contains(" av "), "{who} {kind:?}: printed by someone: {line}");
+                assert!(
+                    !line.contains(" av "),
+                    "{who} {kind:?}: printed by someone: {line}"
+                );
             }
             assert!(squash(&text).contains(MASKED_NOTICE), "{who} {kind:?}");
             assert!(!text.contains('▒'));
@@ -617,7 +629,10 @@ fn printout_words_are_ehms() {
     assert_eq!(
         sections(K::Uthamtade, &ordinary()),
         vec![
-            ("Uthämtade med e-recept".to_string(), uthamtade_heads.clone()),
+            (
+                "Uthämtade med e-recept".to_string(),
+                uthamtade_heads.clone()
+            ),
             ("Uthämtade med pappersrecept".to_string(), uthamtade_heads),
         ]
     );

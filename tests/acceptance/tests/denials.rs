@@ -116,7 +116,11 @@ async fn ombud_without_a_register_is_refused_before_anything_is_sent() {
     let mut req = LookupRequest::new(&env.pnr("fullmakt-aktiv"), Flow::Ombud);
     req.agent = Some(env.related("Per Sjögren"));
     let e = counter.lookup(req).await.unwrap_err();
-    assert!(env.sim.requests().iter().all(|q| !q.path.starts_with("/fhir/")));
+    assert!(env
+        .sim
+        .requests()
+        .iter()
+        .all(|q| !q.path.starts_with("/fhir/")));
     assert!(env.nll_requests().is_empty(), "nothing may be sent");
     assert_policy(&env, &e, DenialRule::PowerOfAttorneyUnverified);
     assert!(e.message.contains("fullmakt_url"), "{}", e.message);
@@ -133,7 +137,10 @@ async fn an_unknown_register_answer_is_a_refusal() {
     let mut req = LookupRequest::new(&env.pnr("fullmakt-aktiv"), Flow::Ombud);
     req.agent = Some(env.related("Per Sjögren"));
     let e = counter.lookup(req).await.unwrap_err();
-    assert!(env.sim.requests().iter().any(|q| q.path == "/"), "the register was asked");
+    assert!(
+        env.sim.requests().iter().any(|q| q.path == "/"),
+        "the register was asked"
+    );
     assert_policy(&env, &e, DenialRule::PowerOfAttorneyUnverified);
     assert!(e.message.contains("ingen status"), "{}", e.message);
     assert_no_list_read(&env);
@@ -158,7 +165,10 @@ async fn guardian_rules_after_the_first_round_trip() {
     let e = counter.lookup(req).await.unwrap_err();
     assert_policy(&env, &e, DenialRule::NoGuardianRelation);
     // The client checked the relation itself (RelatedPerson); nothing of the list was read.
-    assert!(env.nll_requests().iter().any(|q| q.path == "/fhir/RelatedPerson"));
+    assert!(env
+        .nll_requests()
+        .iter()
+        .any(|q| q.path == "/fhir/RelatedPerson"));
     assert_no_list_read(&env);
 
     // A protected child: EHM removed the relation.
@@ -181,8 +191,9 @@ async fn child_treatment_reason_is_refused_for_an_adult() {
     assert_policy(&env, &e, DenialRule::PatientTooOld);
 }
 
-/// An agent of a protected patient: the Patient lookup shows the protection and the client
-/// refuses before any list read (EHM ends powers of attorney for protected patients).
+/// An agent of a protected patient, with no agent header: NLL refuses the Patient lookup itself
+/// (422, 2-25-155 — it checks protection whatever the header), the register has no active power
+/// of attorney (EHM ends them), and the client refuses before any list read.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agent_of_a_protected_patient_is_refused_after_the_lookup() {
     let env = start().await;
@@ -190,7 +201,13 @@ async fn agent_of_a_protected_patient_is_refused_after_the_lookup() {
     let mut req = LookupRequest::new(&env.pnr("skyddad-folkbokforing"), Flow::Ombud);
     req.agent = Some(env.related("Per Sjögren"));
     let e = counter.lookup(req).await.unwrap_err();
-    assert_policy(&env, &e, DenialRule::ProtectedPatientForAgentOrGuardian);
+    assert_policy(&env, &e, DenialRule::NoPowerOfAttorney);
+    let lookup = env
+        .nll_requests()
+        .into_iter()
+        .find(|q| q.path == "/fhir/Patient")
+        .expect("the lookup");
+    assert_eq!(lookup.status, Some(422));
     assert_no_list_read(&env);
 }
 

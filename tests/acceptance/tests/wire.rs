@@ -14,7 +14,9 @@ fn readme_headers() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
         .expect("README");
     let start = text.find("<!-- wire:headers -->").expect("README marker");
-    let end = text.find("<!-- /wire:headers -->").expect("README end marker");
+    let end = text
+        .find("<!-- /wire:headers -->")
+        .expect("README end marker");
     text[start..end]
         .lines()
         .filter(|l| l.starts_with("| `"))
@@ -60,7 +62,11 @@ async fn the_readme_header_table_is_what_goes_on_the_wire() {
     let table = readme_headers();
     let mut documented: Vec<String> = table.iter().map(|(h, _)| h.to_ascii_lowercase()).collect();
     documented.sort();
-    assert_eq!(nll_header_names(&env), documented, "README table vs the wire");
+    assert_eq!(
+        nll_header_names(&env),
+        documented,
+        "README table vs the wire"
+    );
 
     // The values as the table describes them: Base64 of the compact JSON shown.
     let reqs = env.nll_requests();
@@ -69,13 +75,27 @@ async fn the_readme_header_table_is_what_goes_on_the_wire() {
     let (enc, agent) = parse_user_agent(ua).unwrap();
     assert_eq!(enc, HeaderEncoding::Base64);
     let json = serde_json::to_string(&agent).unwrap();
-    assert_eq!(json, format!(r#"{{"name":"Receptdisk","version":"{}"}}"#, env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"name":"Receptdisk","version":"{}"}}"#,
+            env!("CARGO_PKG_VERSION")
+        )
+    );
     let cell = |h: &str| table.iter().find(|(n, _)| n == h).unwrap().1.clone();
-    assert!(cell("X-User-Agent").contains(&format!("Base64 of `{json}`")), "{}", cell("X-User-Agent"));
+    assert!(
+        cell("X-User-Agent").contains(&format!("Base64 of `{json}`")),
+        "{}",
+        cell("X-User-Agent")
+    );
     let (enc, org) = parse_org_info(lookup.header("x-org-info").unwrap()).unwrap();
     assert_eq!(enc, HeaderEncoding::Base64);
     assert!(nll::ids::Gln::parse(&org.orgenhets_id).is_ok());
-    assert!(cell("X-Org-Info").starts_with("Base64 of `{\"orgNamn\""), "{}", cell("X-Org-Info"));
+    assert!(
+        cell("X-Org-Info").starts_with("Base64 of `{\"orgNamn\""),
+        "{}",
+        cell("X-Org-Info")
+    );
     // X-PatientRef only after the lookup.
     assert!(lookup.header("x-patientref").is_none());
     assert!(reqs
@@ -116,7 +136,9 @@ async fn with_the_switches_on_the_person_headers_go_out_and_are_accepted() {
         .all(|v| v == agent));
     for r in reqs.iter().filter(|r| r.path.starts_with("/fhir/")) {
         assert_eq!(
-            parse_user_agent(r.header("x-user-agent").unwrap()).unwrap().0,
+            parse_user_agent(r.header("x-user-agent").unwrap())
+                .unwrap()
+                .0,
             HeaderEncoding::AsciiJson
         );
         assert!(r.header("x-org-info").unwrap().starts_with('{'));
