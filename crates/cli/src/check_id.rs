@@ -32,7 +32,7 @@ fn refuse(e: &IdError) -> ExitCode {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let text = args.text.join(" ");
+    let text = args.text.join("");
     if args.gln || args.hsa {
         let (kind, value) = if args.gln {
             match Gln::parse(&text) {
