@@ -19,7 +19,7 @@ use nll::view::{
 use nll::Flow;
 use nll_client::config::{CertConfig, OrgConfig, TokenConfig};
 use nll_client::{
-    AccessLog, ClientConfig, ClientError, Counter, LookupRequest, LookupResult, MemorySecrets,
+    AccessLog, ClientConfig, ClientError, Counter, LogFailure, LookupRequest, LookupResult, MemorySecrets,
     NllClient,
 };
 
@@ -211,9 +211,11 @@ pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError
 pub fn open_log(t: &Target, config: &ClientConfig) -> Result<AccessLog, ClientError> {
     let path = match (&t.access_log, t.sim, &config.access_log) {
         (Some(p), _, _) => p.clone(),
-        (None, true, _) => training_log_path().ok_or_else(ClientError::access_log)?,
+        (None, true, _) => training_log_path()
+            .ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?,
         (None, false, Some(p)) => p.clone(),
-        (None, false, None) => AccessLog::default_path().ok_or_else(ClientError::access_log)?,
+        (None, false, None) => AccessLog::default_path()
+            .ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?,
     };
     AccessLog::open(&path)
 }

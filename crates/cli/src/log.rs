@@ -1,15 +1,21 @@
 //! `nllc log`: the local access log for the pharmacy's regular access review (åtkomstkontroll):
-//! every request to NLL, every refusal by the access policy and every reveal of a masked field.
-//! Rows name NLL's patient reference, never a personnummer or a name.
+//! every request to NLL, refusal by the access policy, reveal of a masked field, printout,
+//! login and logout, export and change of a privileged setting. Rows name NLL's patient
+//! reference, never a personnummer or a name. `nllc log verify` walks the hash chain.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use nll_client::{local_day_start, to_csv, AccessLog, ClientConfig, LogEntry, LogFilter};
+use nll_client::{
+    computer_account, local_day_start, to_csv, AccessLog, Actor, ClientConfig, EntryKind,
+    LogEntry, LogFilter, NewEntry,
+};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Rows from this day (local time, YYYY-MM-DD) or instant (RFC 3339).
     #[arg(long, value_name = "DATE", value_parser = parse_since)]
     since: Option<DateTime<Utc>>,
@@ -22,18 +28,41 @@ pub struct Args {
     /// Only reveals of masked fields.
     #[arg(long)]
     reveals: bool,
-    /// CSV (comma, CRLF, header row) for a spreadsheet.
+    /// Only rows of this kind: request, denial, reveal, printout, login, logout, export,
+    /// setting (or in Swedish: anrop, nekad, visning, utskrift, inloggning, utloggning,
+    /// export, inställning).
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    kind: Option<EntryKind>,
+    /// Only rows of this user (HSA-id, or `konto:<name>` for acts outside a login).
+    #[arg(long, value_name = "USER")]
+    user: Option<String>,
+    /// Only rows written at this workstation.
+    #[arg(long, value_name = "ID")]
+    workstation: Option<String>,
+    /// CSV (comma, CRLF, header row) for a spreadsheet; the export is logged.
     #[arg(long)]
     csv: bool,
     /// The log file (default: from --config, else the app data folder).
-    #[arg(long, value_name = "FILE", conflicts_with = "training")]
+    #[arg(long, value_name = "FILE", conflicts_with = "training", global = true)]
     access_log: Option<PathBuf>,
     /// Read the log file named in this client configuration.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
     /// The training log (`nllc fetch --sim`) instead of the real one.
-    #[arg(long)]
+    #[arg(long, global = true)]
     training: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Walks the log's hash chain; exits 1 naming the first row changed, removed, inserted or
+    /// moved (or a damaged file).
+    Verify {
+        /// Also print the last row's hash (the head), for the reviewer to note down: a later
+        /// log must still contain it.
+        #[arg(long)]
+        print_head: bool,
+    },
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
@@ -55,6 +84,17 @@ fn parse_through(s: &str) -> Result<DateTime<Utc>, String> {
         .and_then(|d| d.succ_opt())
         .and_then(local_day_start)
         .ok_or_else(|| format!("{s}: ange ett datum YYYY-MM-DD"))
+}
+
+fn parse_kind(s: &str) -> Result<EntryKind, String> {
+    let s = s.trim().to_lowercase();
+    EntryKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s || k.label_sv() == s)
+        .ok_or_else(|| {
+            let all: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("{s}: okänd radtyp – ange en av {}", all.join(", "))
+        })
 }
 
 fn path(args: &Args) -> anyhow::Result<PathBuf> {
@@ -92,53 +132,161 @@ fn local_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
+/// What the row is about, in a few words: the resource, the revealed field, the printout,
+/// the login's mode, the export's rows, the setting's key.
+fn what(e: &NewEntry) -> String {
+    match e.kind {
+        EntryKind::Reveal | EntryKind::Setting => e.field_key.clone().unwrap_or_default(),
+        EntryKind::Printout => format!(
+            "{} {} s × {}, {}{}",
+            e.resource.as_deref().unwrap_or(""),
+            e.pages.unwrap_or(0),
+            e.copies.unwrap_or(0),
+            e.printer.as_deref().unwrap_or("fil"),
+            if e.masked == Some(true) {
+                ", maskerad"
+            } else {
+                ""
+            }
+        ),
+        EntryKind::Login | EntryKind::Logout => match e.mode.as_deref() {
+            Some("training") => "övning".into(),
+            Some(_) => "skarp".into(),
+            None => "–".into(),
+        },
+        EntryKind::Export => format!(
+            "{} {}",
+            e.resource.as_deref().unwrap_or(""),
+            e.detail.as_deref().unwrap_or("")
+        ),
+        EntryKind::Request | EntryKind::Denial => {
+            e.resource.clone().unwrap_or_else(|| "–".into())
+        }
+    }
+}
+
 fn print_table(rows: &[LogEntry]) {
     println!(
-        "{:<19}  {:<7}  {:<17}  {:<15}  {:<14}  {:<19}  {:<36}  {:<5} {:<22}  request-id",
-        "tid", "typ", "användare", "roll", "ärende", "resurs", "patientreferens", "skydd", "utfall",
+        "{:<19}  {:<11}  {:<17}  {:<15}  {:<14}  {:<14}  {:<24}  {:<36}  {:<5} {:<22}  request-id",
+        "tid",
+        "typ",
+        "användare",
+        "roll",
+        "arbetsplats",
+        "ärende",
+        "vad",
+        "patientreferens",
+        "skydd",
+        "utfall",
     );
     for r in rows {
-        let kind = match r.entry.kind {
-            nll_client::EntryKind::Request => "anrop",
-            nll_client::EntryKind::Denial => "nekad",
-            nll_client::EntryKind::Reveal => "visning",
+        let e = &r.entry;
+        let outcome = match &e.nll_code {
+            Some(c) => format!("{} ({c})", e.outcome),
+            None => e.outcome.clone(),
         };
-        let resource = match (&r.entry.field_key, &r.entry.resource) {
-            (Some(k), _) => k.clone(),
-            (None, Some(res)) => res.clone(),
-            (None, None) => "–".into(),
-        };
-        let outcome = match &r.entry.nll_code {
-            Some(c) => format!("{} ({c})", r.entry.outcome),
-            None => r.entry.outcome.clone(),
-        };
+        let dash = |s: &str| if s.is_empty() { "–".to_string() } else { s.to_string() };
         println!(
-            "{:<19}  {:<7}  {:<17}  {:<15}  {:<14}  {:<19}  {:<36}  {:<5} {:<22}  {}",
+            "{:<19}  {:<11}  {:<17}  {:<15}  {:<14}  {:<14}  {:<24}  {:<36}  {:<5} {:<22}  {}",
             local_time(&r.time),
-            kind,
-            r.entry.user,
-            r.entry.role,
-            r.entry.flow,
-            resource,
-            r.entry.patient_ref.as_deref().unwrap_or("–"),
-            yes_no(r.entry.protected),
+            e.kind.label_sv(),
+            e.user,
+            dash(&e.role),
+            r.workstation,
+            dash(&e.flow),
+            what(e),
+            e.patient_ref.as_deref().unwrap_or("–"),
+            yes_no(e.protected),
             outcome,
-            r.entry.request_id.as_deref().unwrap_or("–")
+            e.request_id.as_deref().unwrap_or("–")
         );
     }
     println!("{} rader", rows.len());
+}
+
+/// The filter in words, for the export's row.
+fn filter_words(args: &Args) -> String {
+    let mut w = Vec::new();
+    if let Some(s) = args.since {
+        w.push(format!("från {}", local_time(&s.to_rfc3339())));
+    }
+    if let Some(t) = args.through {
+        w.push(format!("före {}", local_time(&t.to_rfc3339())));
+    }
+    if args.protected_only {
+        w.push("skyddade".into());
+    }
+    if args.reveals {
+        w.push("visningar".into());
+    }
+    if let Some(k) = args.kind {
+        w.push(format!("typ {}", k.as_str()));
+    }
+    if let Some(u) = &args.user {
+        w.push(format!("användare {u}"));
+    }
+    if let Some(ws) = &args.workstation {
+        w.push(format!("arbetsplats {ws}"));
+    }
+    w.join(", ")
+}
+
+fn verify(log: &AccessLog, print_head: bool) -> ExitCode {
+    match log.verify() {
+        Err(e) => {
+            eprintln!("Åtkomstloggen kunde inte kontrolleras: {}", e.message);
+            ExitCode::from(1)
+        }
+        Ok(v) => match v.broken {
+            Some(b) => {
+                eprintln!("Åtkomstloggens kedja är bruten: {}.", b.message());
+                ExitCode::from(1)
+            }
+            None => {
+                match &v.head {
+                    Some((id, hash)) => {
+                        eprintln!("Kedjan är hel: {} rader, den senaste är rad {id}.", v.rows);
+                        if print_head {
+                            println!("{hash}");
+                        }
+                    }
+                    None => eprintln!("Kedjan är hel: loggen är tom."),
+                }
+                ExitCode::SUCCESS
+            }
+        },
+    }
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let path = path(args)?;
     if !path.exists() {
         eprintln!("Åtkomstloggen finns inte ännu: {}", path.display());
+        if args.command.is_some() {
+            return Ok(ExitCode::from(2));
+        }
         if args.csv {
             print!("{}", to_csv(&[]));
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let log = AccessLog::open(&path).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let log = match AccessLog::open(&path) {
+        Ok(log) => log,
+        Err(e) if args.command.is_some() => {
+            eprintln!("Åtkomstloggen kunde inte kontrolleras: {}", e.message);
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => anyhow::bail!("{}", e.message),
+    };
+    if let Some(why) = log.read_only() {
+        eprintln!(
+            "Obs: {}",
+            nll_client::ClientError::access_log_failed(why).message
+        );
+    }
+    if let Some(Command::Verify { print_head }) = &args.command {
+        return Ok(verify(&log, *print_head));
+    }
     let rows = log
         .query(&LogFilter {
             since: args.since,
@@ -146,9 +294,28 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             protected_only: args.protected_only,
             reveals_only: args.reveals,
             context_id: None,
+            kind: args.kind,
+            user: args.user.clone(),
+            workstation: args.workstation.clone(),
         })
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     if args.csv {
+        // The export is itself a row of the review. A log this version may not write to is
+        // still exported (read-only use), with the reason said above.
+        let account = computer_account();
+        let row = NewEntry::export(
+            Actor {
+                user: &account,
+                role: "",
+            },
+            "csv",
+            rows.len(),
+            &filter_words(args),
+            "ok",
+        );
+        if log.read_only().is_none() {
+            log.append(&row).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        }
         print!("{}", to_csv(&rows));
     } else {
         print_table(&rows);

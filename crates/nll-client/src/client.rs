@@ -101,6 +101,11 @@ impl NllClient {
                 })?
             }
         };
+        // Rows written from now on name this pharmacy and counter.
+        log.set_origin(
+            cfg.org.as_ref().map(|o| o.orgenhets_id.clone()),
+            cfg.workstation.clone(),
+        );
         Ok(NllClient {
             transport,
             tokens,

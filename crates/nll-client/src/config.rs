@@ -17,6 +17,7 @@
 //! role = "FARMACEUT"                             # optional: else from the token
 //! user = "SE5565594230-F001"                     # optional: else from the token
 //! access_log = "/var/lib/receptdisk/access.db"   # optional: else the app data folder
+//! workstation = "disk-3"                         # optional: the access log's counter id, else the host name
 //!
 //! [client_certificate]                           # mutual TLS
 //! pkcs12 = "certs/kassa1.p12"                    # password from the keyring:
@@ -99,6 +100,10 @@ pub struct ClientConfig {
     pub user: Option<String>,
     #[serde(default)]
     pub access_log: Option<PathBuf>,
+    /// This counter's id on its access-log rows (e.g. `disk-3`); else the host name.
+    #[serde(default)]
+    pub workstation: Option<String>,
+    #[serde(default)]
     /// The date lists are built for (training and tests pin it to the test server's date).
     #[serde(default)]
     pub today: Option<NaiveDate>,
@@ -296,6 +301,7 @@ impl ClientConfig {
             role: None,
             user: None,
             access_log: None,
+            workstation: None,
             today: None,
             client_certificate: None,
             proxy: ProxyConfig::default(),

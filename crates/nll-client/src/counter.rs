@@ -29,10 +29,10 @@ use tokio::sync::watch;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::access_log::{EntryKind, NewEntry};
+use crate::access_log::{Actor, NewEntry, Why};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
-use crate::nll_api::{flow_name, role_code};
+use crate::nll_api::{flow_name, role_code, wire_name};
 use crate::plan::{self, LookupRequest};
 
 /// One lookup's answer, tagged with the session and patient it belongs to.
@@ -328,28 +328,25 @@ impl Counter {
             .ok_or_else(ClientError::nothing_to_reveal)?;
         let (kind, value) =
             masking::reveal(&c.list, key).ok_or_else(ClientError::nothing_to_reveal)?;
-        self.client.log.append(&NewEntry {
-            kind: EntryKind::Reveal,
-            user: c.who.user.clone(),
-            role: role_code(c.who.role),
-            flow: flow_name(c.context.flow),
-            purpose: c.context.purpose_code.clone(),
-            access: c.context.access_code.clone(),
-            resource: Some(
-                serde_json::to_value(field.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
-            patient_ref: c.patient_ref.clone(),
-            protected: Some(c.masked.masked),
-            request_id: None,
-            context_id: c.session.hyphenated().to_string(),
-            outcome: "revealed".into(),
-            http_status: None,
-            nll_code: None,
-            field_key: Some(key.to_string()),
-        })?;
+        let (role, flow) = (role_code(c.who.role), flow_name(c.context.flow));
+        let field_kind = wire_name(&field.kind);
+        self.client.log.append(
+            &NewEntry::reveal(
+                Actor {
+                    user: &c.who.user,
+                    role: &role,
+                },
+                Why {
+                    flow: &flow,
+                    purpose: &c.context.purpose_code,
+                    access: &c.context.access_code,
+                },
+                &c.session.hyphenated().to_string(),
+                &field_kind,
+                key,
+            )
+            .patient(c.patient_ref.clone(), Some(c.masked.masked)),
+        )?;
         Ok(Revealed {
             session_id: c.session.hyphenated().to_string(),
             key: key.to_string(),

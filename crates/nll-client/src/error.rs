@@ -387,12 +387,41 @@ impl ClientError {
         )
     }
 
-    pub fn access_log() -> ClientError {
-        ClientError::new(
-            ErrorCode::AccessLog,
-            "Åtkomstloggen kunde inte skrivas, så uppgifterna visas inte – kontakta IT-support.",
-            "The access log could not be written, so the data is not shown – contact IT support.",
-        )
+    /// The access log could not be written (or opened), so nothing is shown: no access without
+    /// a log row. The message names the cause, since each has its own remedy.
+    pub fn access_log_failed(f: &crate::access_log::LogFailure) -> ClientError {
+        use crate::access_log::LogFailure as F;
+        let (sv, en) = match f {
+            F::DiskFull => (
+                "Åtkomstloggen kunde inte skrivas eftersom disken är full, så uppgifterna visas inte – frigör utrymme på datorn eller kontakta IT-support.".to_string(),
+                "The access log could not be written because the disk is full, so the data is not shown – free space on the computer or contact IT support.".to_string(),
+            ),
+            F::ReadOnly => (
+                "Åtkomstloggen är skrivskyddad, så inga uppgifter hämtas eller visas – ge Receptdisk skrivrätt till loggfilen och dess mapp, eller kontakta IT-support.".to_string(),
+                "The access log is read-only, so no data is fetched or shown – give Receptdisk write access to the log file and its folder, or contact IT support.".to_string(),
+            ),
+            F::Damaged => (
+                "Åtkomstloggens fil är skadad, så inga uppgifter hämtas eller visas – radera inte filen; kontakta IT-support.".to_string(),
+                "The access log file is damaged, so no data is fetched or shown – do not delete the file; contact IT support.".to_string(),
+            ),
+            F::Busy => (
+                "Åtkomstloggen är låst av ett annat program, så uppgifterna visas inte – försök igen om en stund.".to_string(),
+                "The access log is locked by another program, so the data is not shown – try again in a moment.".to_string(),
+            ),
+            F::Newer(v) => (
+                format!("Åtkomstloggen är från en nyare version av Receptdisk (loggversion {v}, den här versionen skriver {}) och skrivs inte till, så inga uppgifter hämtas – uppdatera Receptdisk. Loggen kan fortfarande läsas.", crate::access_log::schema::VERSION),
+                format!("The access log is from a newer version of Receptdisk (log version {v}, this version writes {}) and is not written to, so no data is fetched – update Receptdisk. The log can still be read.", crate::access_log::schema::VERSION),
+            ),
+            F::NoFolder => (
+                "Det finns ingen datamapp för åtkomstloggen, så inga uppgifter hämtas – ange loggens sökväg i inställningarna.".to_string(),
+                "There is no data folder for the access log, so no data is fetched – set the log's path in the settings.".to_string(),
+            ),
+            F::Other(code) => (
+                format!("Åtkomstloggen kunde inte skrivas ({code}), så uppgifterna visas inte – kontakta IT-support."),
+                format!("The access log could not be written ({code}), so the data is not shown – contact IT support."),
+            ),
+        };
+        ClientError::new(ErrorCode::AccessLog, sv, en)
     }
 
     pub fn cancelled() -> ClientError {

@@ -39,7 +39,10 @@ pub mod secrets;
 pub mod token;
 pub mod transport;
 
-pub use access_log::{local_day_start, to_csv, AccessLog, EntryKind, LogEntry, LogFilter};
+pub use access_log::{
+    computer_account, local_day_start, to_csv, AccessLog, Actor, Break, EntryKind, LogEntry, LogFailure, LogFilter,
+    Mode, NewEntry, PrintOutcome, Printout, Verification, Why,
+};
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;
 pub use counter::{

@@ -11,7 +11,7 @@ use nll::model::{self, Bundle};
 use nll::policy::RequestContext;
 use uuid::Uuid;
 
-use crate::access_log::{EntryKind, NewEntry};
+use crate::access_log::{Actor, NewEntry, Why};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
 use crate::transport::Answer;
@@ -123,23 +123,27 @@ impl<'a> Call<'a> {
         patient_ref: Option<String>,
         protected: Option<bool>,
     ) -> Result<i64, ClientError> {
-        self.client.log.append(&NewEntry {
-            kind: EntryKind::Request,
-            user: self.who.user.clone(),
-            role: role_code(self.who.role),
-            flow: flow_name(self.ctx.flow),
-            purpose: self.ctx.purpose_code.clone(),
-            access: self.ctx.access_code.clone(),
-            resource: Some(resource.to_string()),
-            patient_ref,
-            protected,
-            request_id: Some(request_id.hyphenated().to_string()),
-            context_id: self.context_id.hyphenated().to_string(),
-            outcome,
-            http_status,
-            nll_code,
-            field_key: None,
-        })
+        let role = role_code(self.who.role);
+        let (flow, context_id) = (flow_name(self.ctx.flow), self.context_id.hyphenated());
+        self.client.log.append(
+            &NewEntry::request(
+                Actor {
+                    user: &self.who.user,
+                    role: &role,
+                },
+                Why {
+                    flow: &flow,
+                    purpose: &self.ctx.purpose_code,
+                    access: &self.ctx.access_code,
+                },
+                &context_id.to_string(),
+                resource,
+                &request_id.hyphenated().to_string(),
+                outcome,
+            )
+            .answer(http_status, nll_code)
+            .patient(patient_ref, protected),
+        )
     }
 
     /// One logical GET: retried and logged per attempt. Returns the value, how many requests
@@ -320,18 +324,21 @@ pub(crate) fn status_error(a: &Answer) -> ClientError {
     ClientError::from_status(a.status, outcome.as_ref())
 }
 
-pub fn role_code(r: nll::Role) -> String {
-    serde_json::to_value(r)
+/// The name a value of one of the domain's enums has on the wire and in the access log
+/// (`FARMACEUT`, `expediering`, `uthamtade-lakemedel` …).
+pub fn wire_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
 }
 
+pub fn role_code(r: nll::Role) -> String {
+    wire_name(&r)
+}
+
 pub fn flow_name(f: nll::Flow) -> String {
-    serde_json::to_value(f)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    wire_name(&f)
 }
 
 #[cfg(test)]

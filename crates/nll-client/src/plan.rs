@@ -34,11 +34,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::access_log::{EntryKind, NewEntry};
+use crate::access_log::{Actor, NewEntry, Why};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
 use crate::nll_api::{
-    flow_name, read_bundle, resource_name, role_code, status_error, Call, Read,
+    flow_name, read_bundle, resource_name, role_code, status_error, wire_name, Call, Read,
     LOG_POWER_OF_ATTORNEY,
 };
 use crate::transport::query_encode;
@@ -141,29 +141,24 @@ fn log_denial(
     protected: Option<bool>,
 ) -> Result<(), ClientError> {
     let rule = client.policy.rule(flow);
-    client.log.append(&NewEntry {
-        kind: EntryKind::Denial,
-        user: who.user.clone(),
-        role: role_code(who.role),
-        flow: flow_name(flow),
-        purpose: client.policy.purpose_code(rule.purpose).to_string(),
-        access: client.policy.access_code(rule.access).to_string(),
-        resource: None,
-        patient_ref,
-        protected,
-        request_id: None,
-        context_id: context_id.hyphenated().to_string(),
-        outcome: format!(
-            "denied: {}",
-            serde_json::to_value(d.rule)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        ),
-        http_status: None,
-        nll_code: None,
-        field_key: None,
-    })?;
+    let (role, flow) = (role_code(who.role), flow_name(flow));
+    let denied_by = wire_name(&d.rule);
+    client.log.append(
+        &NewEntry::denial(
+            Actor {
+                user: &who.user,
+                role: &role,
+            },
+            Why {
+                flow: &flow,
+                purpose: client.policy.purpose_code(rule.purpose),
+                access: client.policy.access_code(rule.access),
+            },
+            &context_id.hyphenated().to_string(),
+            &denied_by,
+        )
+        .patient(patient_ref, protected),
+    )?;
     Ok(())
 }
 

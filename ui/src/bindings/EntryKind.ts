@@ -3,4 +3,4 @@
 /**
  * What a row records.
  */
-export type EntryKind = "request" | "denial" | "reveal";
+export type EntryKind = "request" | "denial" | "reveal" | "printout" | "login" | "logout" | "export" | "setting";

@@ -2,13 +2,42 @@
 import type { EntryKind } from "./EntryKind";
 
 /**
- * A row as read back: what was appended, with its id and time.
+ * A row as stored: what was appended, with what the log adds — its UUID, time, origin and
+ * place in the hash chain. The central store maps these fields one to one.
  */
-export type LogEntry = { id: number, 
+export type LogEntry = { 
+/**
+ * The row's place in this file (1, 2, …): the chain's order.
+ */
+id: number, 
+/**
+ * UUID v7 (time-ordered), unique across every pharmacy's logs.
+ */
+uuid: string, 
 /**
  * RFC 3339, UTC, milliseconds.
  */
-time: string, kind: EntryKind, user: string, 
+time: string, 
+/**
+ * The pharmacy's GLN (`None` when none was configured, and on rows from before version 2).
+ */
+gln: string | null, 
+/**
+ * The counter's workstation id (configured, else the host name).
+ */
+workstation: string, 
+/**
+ * The Receptdisk version that wrote the row (`None` on rows from before version 2).
+ */
+appVersion: string | null, 
+/**
+ * The previous row's `hash` (64 zeros for the first row).
+ */
+prevHash: string, 
+/**
+ * SHA-256 over the row's canonical encoding ([`chain`]).
+ */
+hash: string, kind: EntryKind, user: string, 
 /**
  * `FARMACEUT` / `APOTEKSPERSONAL`.
  */
@@ -23,18 +52,44 @@ flow: string,
 purpose: string, access: string, 
 /**
  * `patient`, `list-info`, `medication-request`, …, `power-of-attorney`; for a reveal the
- * masked field's kind.
+ * masked field's kind; for a printout its kind; for an export its format (`csv`).
  */
 resource: string | null, 
 /**
  * NLL's logical id of the patient.
  */
-patientRef: string | null, protected: boolean | null, requestId: string | null, contextId: string, 
+patientRef: string | null, protected: boolean | null, requestId: string | null, 
 /**
- * `ok`, `http 422`, `timeout`, `cancelled`, `denied: <rule>`, `revealed` …
+ * The counter session (one customer); empty for rows outside one.
+ */
+contextId: string, 
+/**
+ * `ok`, `http 422`, `timeout`, `cancelled`, `denied: <rule>`, `revealed`, `printed`,
+ * `saved`, `failed: <reason>`, `changed` …
  */
 outcome: string, httpStatus: number | null, nllCode: string | null, 
 /**
- * For a reveal: the field's key (e.g. `patient.address`), never its value.
+ * For a reveal the field's key (e.g. `patient.address`), never its value; for a setting
+ * the setting's key (e.g. `nll.base_url`), never its value.
  */
-fieldKey: string | null, };
+fieldKey: string | null, 
+/**
+ * Login and logout: `live` or `training`.
+ */
+mode: string | null, 
+/**
+ * A printout sent to a printer: the printer's name (`None` when saved to a file).
+ */
+printer: string | null, 
+/**
+ * A printout: its pages and copies.
+ */
+pages: number | null, copies: number | null, 
+/**
+ * A printout: whether it showed the masked view.
+ */
+masked: boolean | null, 
+/**
+ * A short, non-secret detail in words (an export: how many rows and which filter).
+ */
+detail: string | null, };
