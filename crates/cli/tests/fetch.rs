@@ -327,7 +327,8 @@ async fn base_url_and_token_and_server_failure_exit_3() {
     let o = run(lg(&["--since", &today, "--through", &today]))
         .await
         .unwrap();
-    assert!(out(&o).ends_with("11 rader\n"), "{}", out(&o));
+    // The 11 rows and the CSV export's own row.
+    assert!(out(&o).ends_with("12 rader\n"), "{}", out(&o));
     let o = run(lg(&["--through", "31/12"])).await.unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("ange ett datum YYYY-MM-DD"), "{}", err(&o));
