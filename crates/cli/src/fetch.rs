@@ -19,8 +19,8 @@ use nll::view::{
 use nll::Flow;
 use nll_client::config::{CertConfig, OrgConfig, TokenConfig};
 use nll_client::{
-    AccessLog, ClientConfig, ClientError, Counter, LogFailure, LookupRequest, LookupResult, MemorySecrets,
-    NllClient,
+    AccessLog, ClientConfig, ClientError, Counter, LogFailure, LookupRequest, LookupResult,
+    MemorySecrets, NllClient,
 };
 
 /// A flow by its kebab-case name (`expediering`, `lakemedelsstod`, `ombud`, …).

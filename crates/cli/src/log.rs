@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use nll_client::{
-    computer_account, local_day_start, to_csv, AccessLog, Actor, ClientConfig, EntryKind,
-    LogEntry, LogFilter, NewEntry,
+    computer_account, local_day_start, to_csv, AccessLog, Actor, ClientConfig, EntryKind, LogEntry,
+    LogFilter, NewEntry,
 };
 
 #[derive(clap::Args, Debug)]
@@ -159,9 +159,7 @@ fn what(e: &NewEntry) -> String {
             e.resource.as_deref().unwrap_or(""),
             e.detail.as_deref().unwrap_or("")
         ),
-        EntryKind::Request | EntryKind::Denial => {
-            e.resource.clone().unwrap_or_else(|| "–".into())
-        }
+        EntryKind::Request | EntryKind::Denial => e.resource.clone().unwrap_or_else(|| "–".into()),
     }
 }
 
@@ -185,7 +183,13 @@ fn print_table(rows: &[LogEntry]) {
             Some(c) => format!("{} ({c})", e.outcome),
             None => e.outcome.clone(),
         };
-        let dash = |s: &str| if s.is_empty() { "–".to_string() } else { s.to_string() };
+        let dash = |s: &str| {
+            if s.is_empty() {
+                "–".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         println!(
             "{:<19}  {:<11}  {:<17}  {:<15}  {:<14}  {:<14}  {:<24}  {:<36}  {:<5} {:<22}  {}",
             local_time(&r.time),
@@ -314,7 +318,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "ok",
         );
         if log.read_only().is_none() {
-            log.append(&row).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            log.append(&row)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
         }
         print!("{}", to_csv(&rows));
     } else {

@@ -27,8 +27,10 @@ fn log_of_five() -> PathBuf {
     log.set_origin(Some("7350045511119".into()), Some("disk-3".into()));
     let rows = [
         NewEntry::login(WHO, Mode::Live, "ok"),
-        NewEntry::request(WHO, WHY, "c1", "patient", "r1", "ok").patient(Some("p1".into()), Some(false)),
-        NewEntry::request(WHO, WHY, "c1", "list-info", "r2", "ok").patient(Some("p1".into()), Some(false)),
+        NewEntry::request(WHO, WHY, "c1", "patient", "r1", "ok")
+            .patient(Some("p1".into()), Some(false)),
+        NewEntry::request(WHO, WHY, "c1", "list-info", "r2", "ok")
+            .patient(Some("p1".into()), Some(false)),
         NewEntry::printout(
             WHO,
             WHY,
@@ -106,7 +108,10 @@ fn an_intact_log_verifies_and_prints_its_head() {
 #[test]
 fn a_row_edited_with_sqlite3_is_named() {
     let path = log_of_five();
-    sqlite3(&path, "UPDATE access_log SET patient_ref = 'p2' WHERE id = 3;");
+    sqlite3(
+        &path,
+        "UPDATE access_log SET patient_ref = 'p2' WHERE id = 3;",
+    );
     let o = verify(&path, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("rad 3 ("), "{}", err(&o));
@@ -241,9 +246,17 @@ fn a_log_from_a_newer_version_is_read_and_never_written() {
     let before = std::fs::read(&path).unwrap();
     let o = nllc(&["log", "--access-log", path.to_str().unwrap(), "--csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(err(&o).contains("nyare version av Receptdisk"), "{}", err(&o));
+    assert!(
+        err(&o).contains("nyare version av Receptdisk"),
+        "{}",
+        err(&o)
+    );
     assert_eq!(out(&o).lines().count(), 1 + 5);
     assert_eq!(verify(&path, &[]).status.code(), Some(0));
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is untouched");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
     cleanup(&path);
 }

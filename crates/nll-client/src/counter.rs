@@ -557,6 +557,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_lookup_fails_closed_when_the_log_cannot_be_written() {
+        // No access without a log row: a full log and a read-only one each stop the lookup
+        // with their cause, and nothing is shown.
+        let sim = sim().await;
+        for (setup, cause) in [
+            ("full", "disken är full"),
+            ("PRAGMA query_only = 1", "skrivskyddad"),
+        ] {
+            let (c, log) = counter(&sim, "farmaceut");
+            c.new_customer();
+            if setup == "full" {
+                // SQLite keeps the file at its present size (the limit is raised to it).
+                log.execute_raw("PRAGMA max_page_count = 1").unwrap();
+                let filler = crate::access_log::NewEntry::logout(
+                    crate::access_log::Actor {
+                        user: "u",
+                        role: "",
+                    },
+                    crate::access_log::Mode::Training,
+                );
+                while log.append(&filler).is_ok() {}
+            } else {
+                log.execute_raw(setup).unwrap();
+            }
+            let e = c
+                .lookup(LookupRequest::new(&pnr(&sim, "vuxen"), Flow::Expediering))
+                .await
+                .unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::AccessLog, "{setup}");
+            assert!(e.message.contains(cause), "{setup}: {}", e.message);
+            assert_eq!(c.shown_list(), None, "{setup}: nothing is shown");
+        }
+    }
+
+    #[tokio::test]
     async fn a_consented_reason_comes_back_and_the_list_stays() {
         let sim = sim().await;
         let (c, log) = counter(&sim, "farmaceut");

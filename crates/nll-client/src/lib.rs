@@ -40,8 +40,8 @@ pub mod token;
 pub mod transport;
 
 pub use access_log::{
-    computer_account, local_day_start, to_csv, AccessLog, Actor, Break, EntryKind, LogEntry, LogFailure, LogFilter,
-    Mode, NewEntry, PrintOutcome, Printout, Verification, Why,
+    computer_account, local_day_start, to_csv, AccessLog, Actor, Break, EntryKind, LogEntry,
+    LogFailure, LogFilter, Mode, NewEntry, PrintOutcome, Printout, Verification, Why,
 };
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;

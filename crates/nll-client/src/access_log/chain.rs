@@ -140,10 +140,16 @@ impl Break {
             Break::Changed { id, uuid } => format!(
                 "row {id} ({uuid}) does not match its hash – it was changed after it was written"
             ),
-            Break::Removed { after: Some(a), before } => {
+            Break::Removed {
+                after: Some(a),
+                before,
+            } => {
                 format!("rows are missing between row {a} and row {before} – they were removed")
             }
-            Break::Removed { after: None, before } => {
+            Break::Removed {
+                after: None,
+                before,
+            } => {
                 format!("rows are missing before row {before} – the start of the log was removed")
             }
             Break::Reordered { id, uuid } => {

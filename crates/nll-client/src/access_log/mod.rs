@@ -493,10 +493,18 @@ impl AccessLog {
             *sql += &format!(" AND {cond} ?{}", args.len());
         };
         if let Some(since) = f.since {
-            arg(&mut sql, "time >=", since.to_rfc3339_opts(SecondsFormat::Millis, true));
+            arg(
+                &mut sql,
+                "time >=",
+                since.to_rfc3339_opts(SecondsFormat::Millis, true),
+            );
         }
         if let Some(until) = f.until {
-            arg(&mut sql, "time <", until.to_rfc3339_opts(SecondsFormat::Millis, true));
+            arg(
+                &mut sql,
+                "time <",
+                until.to_rfc3339_opts(SecondsFormat::Millis, true),
+            );
         }
         if f.protected_only {
             sql += " AND protected = 1";
@@ -556,11 +564,9 @@ impl AccessLog {
             }
         });
         let find = |hash: &str| {
-            conn.query_row(
-                "SELECT id FROM access_log WHERE hash = ?1",
-                [hash],
-                |r| r.get(0),
-            )
+            conn.query_row("SELECT id FROM access_log WHERE hash = ?1", [hash], |r| {
+                r.get(0)
+            })
             .ok()
         };
         let v = chain::walk(walked, find);
@@ -597,7 +603,9 @@ mod tests {
 
     fn entry(kind: EntryKind, protected: Option<bool>) -> NewEntry {
         let e = match kind {
-            EntryKind::Reveal => NewEntry::reveal(WHO, WHY, "c1", "patientAddress", "patient.address"),
+            EntryKind::Reveal => {
+                NewEntry::reveal(WHO, WHY, "c1", "patientAddress", "patient.address")
+            }
             EntryKind::Denial => NewEntry::denial(WHO, WHY, "c1", "role-not-allowed"),
             _ => NewEntry::request(WHO, WHY, "c1", "patient", "r1", "ok").answer(Some(200), None),
         };
@@ -834,7 +842,10 @@ mod tests {
         assert_eq!(rows[0].workstation, host_name());
         assert_eq!(rows[1].gln.as_deref(), Some("7350045511119"));
         assert_eq!(rows[1].workstation, "disk-3");
-        assert_eq!(rows[1].app_version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            rows[1].app_version.as_deref(),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
         for r in &rows {
             assert_eq!(Uuid::parse_str(&r.uuid).unwrap().get_version_num(), 7);
         }
@@ -867,7 +878,9 @@ mod tests {
         assert_eq!(u.get_version_num(), 7);
         assert_eq!(
             u.get_timestamp().unwrap().to_unix().0,
-            DateTime::parse_from_rfc3339(&rows[1].time).unwrap().timestamp() as u64
+            DateTime::parse_from_rfc3339(&rows[1].time)
+                .unwrap()
+                .timestamp() as u64
         );
         log.append(&entry(EntryKind::Request, None)).unwrap();
         assert_eq!(log.verify().unwrap().rows, 4);
@@ -906,7 +919,11 @@ mod tests {
         let e = log.append(&entry(EntryKind::Request, None)).unwrap_err();
         assert!(e.message.contains("nyare version"), "{}", e.message);
         drop(log);
-        assert_eq!(std::fs::read(&path).unwrap(), before, "the file is untouched");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is untouched"
+        );
     }
 
     /// Opens the log's file without the triggers, as someone with `sqlite3` could.
@@ -946,7 +963,10 @@ mod tests {
     #[test]
     fn the_chain_names_the_first_row_changed_removed_inserted_or_moved() {
         let (path, rows) = log_of(5);
-        tamper(&path, "UPDATE access_log SET outcome = 'http 500' WHERE id = 3");
+        tamper(
+            &path,
+            "UPDATE access_log SET outcome = 'http 500' WHERE id = 3",
+        );
         assert_eq!(
             broken(&path),
             Some(Break::Changed {
@@ -1073,8 +1093,11 @@ mod tests {
         drop(log);
         // An existing file and folder that are too open are narrowed.
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        std::fs::set_permissions(path.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
-            .unwrap();
+        std::fs::set_permissions(
+            path.parent().unwrap(),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
         AccessLog::open(&path).unwrap();
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
