@@ -8,7 +8,7 @@ use nll::ids::PersonId;
 use nll::policy::FlowInfo;
 use nll::Role;
 use nll_client::{
-    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, Revealed,
+    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, NewEntry, Revealed,
     TreatmentReasonRequest, TreatmentReasonResult, UserInfo,
 };
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::settings::Settings;
-use crate::state::{lock, AppState};
+use crate::state::{lock, AppState, LogWarning};
 
 type Res<T> = Result<T, ClientError>;
 
@@ -42,6 +42,8 @@ pub struct SessionInfo {
     pub flows: Vec<FlowInfo>,
     pub training_users: Vec<TrainingUser>,
     pub settings: Settings,
+    /// A problem with the access log found at start (a broken chain, a log not written to).
+    pub log_warning: Option<LogWarning>,
 }
 
 #[tauri::command]
@@ -75,6 +77,7 @@ pub async fn session_info(state: State<'_, AppState>) -> Res<SessionInfo> {
         flows,
         training_users,
         settings: lock(&state.settings).clone(),
+        log_warning: lock(state.log_warning.as_ref()).clone(),
     })
 }
 
@@ -82,10 +85,16 @@ pub async fn session_info(state: State<'_, AppState>) -> Res<SessionInfo> {
 /// token from the configured source (exchange or token command).
 #[tauri::command]
 pub async fn login(state: State<'_, AppState>, login: Option<String>) -> Res<SessionInfo> {
-    let counter = state.login(login.as_deref())?;
-    if let Err(e) = counter.client().user_info().await {
-        state.logout();
-        return Err(e);
+    let user = match state.login(login.as_deref()) {
+        Ok(counter) => counter.client().user_info().await,
+        Err(e) => Err(e),
+    };
+    match user {
+        Ok(user) => state.logged_in(user)?,
+        Err(e) => {
+            state.login_failed(login.as_deref(), &e);
+            return Err(e);
+        }
     }
     session_info(state).await
 }
@@ -203,10 +212,45 @@ pub fn access_log(state: State<'_, AppState>, query: AccessLogQuery) -> Res<Vec<
     state.log.query(&query.filter())
 }
 
+impl AccessLogQuery {
+    /// The filter in words, for the export's row.
+    fn words(&self) -> String {
+        let mut w = Vec::new();
+        if let Some(d) = self.since {
+            w.push(format!("från {d}"));
+        }
+        if let Some(d) = self.through {
+            w.push(format!("till och med {d}"));
+        }
+        if self.protected_only {
+            w.push("skyddade".to_string());
+        }
+        if self.reveals_only {
+            w.push("visningar".to_string());
+        }
+        w.join(", ")
+    }
+}
+
+/// The rows as CSV, with the export's own row written first: without it, no export.
+fn export_csv(state: &AppState, query: &AccessLogQuery) -> Res<String> {
+    let rows = state.log.query(&query.filter())?;
+    state.as_actor(|who| {
+        state.log.append(&NewEntry::export(
+            who,
+            "csv",
+            rows.len(),
+            &query.words(),
+            "ok",
+        ))
+    })?;
+    Ok(nll_client::to_csv(&rows))
+}
+
 /// The same rows as CSV; the UI saves it where the user picks.
 #[tauri::command]
 pub fn access_log_csv(state: State<'_, AppState>, query: AccessLogQuery) -> Res<String> {
-    Ok(nll_client::to_csv(&state.log.query(&query.filter())?))
+    export_csv(&state, &query)
 }
 
 #[tauri::command]
@@ -215,8 +259,17 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 }
 
 /// Saves settings (no secrets in them). Mode changes take effect at the next start.
+/// A change of a privileged setting (the NLL address, certificate, token source, mode, GLN) is
+/// an access-log row naming its key; without the row the settings are not saved.
 #[tauri::command]
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<(), String> {
+    settings.validate()?;
+    let changed = crate::settings::privileged_changes(&lock(&state.settings), &settings);
+    for key in changed {
+        state
+            .as_actor(|who| state.log.append(&NewEntry::setting(who, key)))
+            .map_err(|e| e.message)?;
+    }
     settings.save(&state.config_dir)?;
     *lock(&state.settings) = settings;
     Ok(())
@@ -224,7 +277,7 @@ pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<(
 
 /// Stores a secret (certificate password, client secret) in the OS keyring.
 #[tauri::command]
-pub fn store_secret(account: String, value: String) -> Res<()> {
+pub fn store_secret(state: State<'_, AppState>, account: String, value: String) -> Res<()> {
     let allowed = [
         crate::settings::CERT_PASSWORD_ACCOUNT,
         crate::settings::CLIENT_SECRET_ACCOUNT,
@@ -235,6 +288,11 @@ pub fn store_secret(account: String, value: String) -> Res<()> {
             "Unknown keyring account.",
         ));
     }
+    state.as_actor(|who| {
+        state
+            .log
+            .append(&NewEntry::setting(who, &format!("keyring.{account}")))
+    })?;
     nll_client::KeyringStore.set(&account, &value)
 }
 
@@ -305,7 +363,7 @@ pub fn save_access_log_csv(
     query: AccessLogQuery,
     path: String,
 ) -> Res<String> {
-    let csv = nll_client::to_csv(&state.log.query(&query.filter())?);
+    let csv = export_csv(&state, &query)?;
     std::fs::write(&path, csv).map_err(|e| {
         ClientError::invalid_input(
             format!("Filen kunde inte sparas: {e}"),

@@ -64,12 +64,26 @@ fn main() {
             } else {
                 None
             };
+            // The chain is walked off the start-up path; its warning appears once known.
+            let log_warning = Arc::new(Mutex::new(None));
+            {
+                let (log, warning) = (log.clone(), log_warning.clone());
+                std::thread::spawn(move || {
+                    let found = state::LogWarning::check(&log);
+                    if let Some(w) = &found {
+                        eprintln!("receptdisk: {}", w.message);
+                    }
+                    *state::lock(warning.as_ref()) = found;
+                });
+            }
             app.manage(AppState {
                 config_dir,
                 settings: Mutex::new(settings),
                 log,
                 training,
                 counter: Mutex::new(None),
+                user: Mutex::new(None),
+                log_warning,
             });
             Ok(())
         })

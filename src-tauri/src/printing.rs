@@ -5,7 +5,7 @@
 //! a file. A failed print keeps the PDF and says where.
 
 use nll::PrintoutKind;
-use nll_client::{ClientError, ShownList};
+use nll_client::{ClientError, NewEntry, PrintOutcome as Logged, Printout, ShownList, Why};
 use printout::{Pdf, PrintTarget, QueueState, RenderOptions};
 use serde::Serialize;
 use tauri::State;
@@ -22,7 +22,7 @@ fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownLi
     let opts = RenderOptions::new(shown.who.org.clone());
     let pdf = printout::render_for_flow(
         counter.client().policy(),
-        shown.flow,
+        shown.context.flow,
         kind,
         &shown.masked,
         &opts,
@@ -34,6 +34,67 @@ fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownLi
 /// A PDF rendered for list `lookup_seq` leaves the app only while that list is still shown.
 fn still_shown(state: &AppState, lookup_seq: u64) -> Res<()> {
     state.counter()?.shown(lookup_seq).map(|_| ())
+}
+
+/// Writes the printout's row: its kind, pages, copies, printer (or a file), masked or not,
+/// and how it ended — never its content or a file's path.
+fn log_printout(
+    state: &AppState,
+    shown: &ShownList,
+    kind: PrintoutKind,
+    pdf: &Pdf,
+    copies: u32,
+    printer: Option<&str>,
+    outcome: Logged,
+) -> Res<()> {
+    let flow = nll_client::nll_api::flow_name(shown.context.flow);
+    let kind = nll_client::nll_api::wire_name(&kind);
+    let row = state.as_actor(|who| {
+        NewEntry::printout(
+            who,
+            Why {
+                flow: &flow,
+                purpose: &shown.context.purpose_code,
+                access: &shown.context.access_code,
+            },
+            &shown.session_id,
+            &Printout {
+                kind: &kind,
+                pages: pdf.pages as u32,
+                copies,
+                printer,
+                masked: shown.masked.masked,
+                outcome,
+            },
+        )
+        .patient(shown.patient_ref.clone(), Some(shown.masked.masked))
+    });
+    state.log.append(&row).map(|_| ())
+}
+
+/// Why a printout failed, for its row: a fixed word, since the messages name printers' states
+/// and file paths.
+fn failure_code(e: &printout::print::PrintError) -> String {
+    use printout::print::PrintError as E;
+    match e {
+        E::NoPrinter => "no-printer",
+        E::UnknownPrinter(_) => "unknown-printer",
+        E::Stopped { .. } => "printer-stopped",
+        E::NotAccepting { .. } => "printer-not-accepting",
+        E::Service(_) => "print-service",
+        E::JobFailed { .. } => "job-failed",
+        E::TimedOut { .. } => "timed-out",
+        E::Save { error, .. } => return format!("save: {}", error.kind()),
+    }
+    .to_string()
+}
+
+/// A log this version may not write to refuses a printout before anything leaves.
+fn log_writable(state: &AppState) -> Res<()> {
+    match state.log.read_only() {
+        Some(why) => Err(ClientError::access_log_failed(why)),
+        None => Ok(()),
+    }
 }
 
 /// The printouts the current flow may produce for the patient on screen.
@@ -48,7 +109,7 @@ pub(crate) fn printouts_of(state: &AppState, lookup_seq: u64) -> Res<Vec<Printou
     Ok(counter
         .client()
         .policy()
-        .printouts(shown.flow, shown.masked.list.info.dos_patient))
+        .printouts(shown.context.flow, shown.masked.list.info.dos_patient))
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -187,25 +248,40 @@ pub(crate) fn print_shown(
     printer: Option<String>,
     copies: u32,
 ) -> Res<PrintOutcome> {
-    let (_, pdf) = render(state, lookup_seq, kind)?;
+    let (shown, pdf) = render(state, lookup_seq, kind)?;
+    log_writable(state)?;
     still_shown(state, lookup_seq)?;
+    let copies = copies.max(1);
     let printer = printer.or_else(|| lock(&state.settings).printer.clone());
-    let target = match printer {
-        Some(p) => PrintTarget::named(p, copies.max(1)),
-        None => PrintTarget::default_printer(copies.max(1)),
+    let target = match &printer {
+        Some(p) => PrintTarget::named(p.clone(), copies),
+        None => PrintTarget::default_printer(copies),
     };
-    Ok(match printout::print(&pdf, &target) {
+    let mut failed = None;
+    let outcome = match printout::print(&pdf, &target) {
         Ok(job) => PrintOutcome::Printed {
             printer: job.printer,
             job_id: job.request_id,
             confirmed: job.confirmed,
         },
-        Err(f) => PrintOutcome::Failed {
-            message: f.error.to_string(),
-            message_en: f.error.message_en(),
-            kept: f.kept.map(|p| p.display().to_string()),
-        },
-    })
+        Err(f) => {
+            failed = Some(failure_code(&f.error));
+            PrintOutcome::Failed {
+                message: f.error.to_string(),
+                message_en: f.error.message_en(),
+                kept: f.kept.map(|p| p.display().to_string()),
+            }
+        }
+    };
+    let (used, logged) = match (&outcome, failed) {
+        (PrintOutcome::Printed { printer, .. }, _) => (printer.as_str(), Logged::Printed),
+        (PrintOutcome::Failed { .. }, code) => (
+            printer.as_deref().unwrap_or("standardskrivaren"),
+            Logged::Failed(code.unwrap_or_default()),
+        ),
+    };
+    log_printout(state, &shown, kind, &pdf, copies, Some(used), logged)?;
+    Ok(outcome)
 }
 
 /// Saves the printout where the user chose; returns the path.
@@ -216,10 +292,16 @@ pub fn save_pdf(
     kind: PrintoutKind,
     path: String,
 ) -> Res<String> {
-    let (_, pdf) = render(&state, lookup_seq, kind)?;
+    let (shown, pdf) = render(&state, lookup_seq, kind)?;
+    log_writable(&state)?;
     still_shown(&state, lookup_seq)?;
-    pdf.save(&path)
-        .map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;
+    let saved = pdf.save(&path);
+    let logged = match &saved {
+        Ok(_) => Logged::Saved,
+        Err(e) => Logged::Failed(failure_code(e)),
+    };
+    log_printout(&state, &shown, kind, &pdf, 1, None, logged)?;
+    saved.map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;
     Ok(path)
 }
 
@@ -244,6 +326,8 @@ mod tests {
             log: Arc::new(AccessLog::in_memory().expect("log")),
             training: Some(sim),
             counter: Mutex::new(None),
+            user: Mutex::new(None),
+            log_warning: Arc::new(Mutex::new(None)),
         }
     }
 

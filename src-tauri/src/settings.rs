@@ -131,6 +131,38 @@ impl Settings {
     }
 }
 
+/// The privileged settings that differ between `old` and `new`, by key (never a value): each
+/// change is an access-log row.
+pub fn privileged_changes(old: &Settings, new: &Settings) -> Vec<&'static str> {
+    let (a, b) = (old.live.as_ref(), new.live.as_ref());
+    if a.is_some() != b.is_some() {
+        return vec!["mode"];
+    }
+    let (Some(a), Some(b)) = (a, b) else {
+        return Vec::new();
+    };
+    let checks: [(&str, bool); 7] = [
+        ("nll.base_url", a.base_url != b.base_url),
+        ("nll.fullmakt_url", a.fullmakt_url != b.fullmakt_url),
+        (
+            "nll.client_certificate",
+            a.client_certificate != b.client_certificate,
+        ),
+        ("nll.extra_ca", a.extra_ca != b.extra_ca),
+        (
+            "nll.proxy",
+            (&a.proxy_url, &a.no_proxy) != (&b.proxy_url, &b.no_proxy),
+        ),
+        ("token.source", a.token != b.token),
+        ("org.gln", a.org.gln != b.org.gln),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(k, _)| k)
+        .collect()
+}
+
 impl LiveSettings {
     /// The client configuration for live mode.
     pub fn client_config(&self) -> Result<ClientConfig, ClientError> {

@@ -1,7 +1,8 @@
 """End to end: the real Receptdisk window (training mode, built-in NLL test server) driven through
 WebDriver. Logs in, runs each of the five flows on a fitting test patient, checks that a protected
 patient's location-revealing fields are masked, reveals one and finds it in the access log, and
-prints to the CUPS queue "PDF" and reads the file it wrote, and clears the customer. Prints 'N passed, M failed'."""
+prints to the CUPS queue "PDF", reads the file it wrote and finds the printout's and the login's
+rows in the access log, and clears the customer. Prints 'N passed, M failed'."""
 import glob
 import os
 import subprocess
@@ -127,6 +128,12 @@ def prints_the_ordinary_patients_list_to_the_cups_queue():
     assert printed == previewed, (printed, previewed)
     # The panel closed, the customer is still there.
     expect_patient("Karin Andersson")
+    # The printout and the login are rows of the access log, in words.
+    s.click(s.find("#open-log"))
+    s.wait("#log-table", text="Utskrift")
+    table = s.text(s.find("#log-table"))
+    assert "Utskriven" in table and "PDF" in table, table
+    s.wait("#log-table", text="Inloggning")
 
 
 @test

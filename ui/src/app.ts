@@ -162,6 +162,7 @@ export class App {
       h("span", { class: "brand" }, t("app.name")),
       u && h("span", { class: "pharmacy", id: "pharmacy" }, [u.org.orgenhetsNamn, u.org.orgenhetsOrt].filter(Boolean).join(", "), " ", h("span", { class: "muted" }, `(${t("header.gln", { gln: u.org.orgenhetsId })})`)),
       h("span", { class: "spacer" }),
+      s.logWarning && h("span", { class: "tag tag-red", id: "log-warning-header", role: "alert", title: pick(s.logWarning.message, s.logWarning.messageEn) }, t("header.logWarning")),
       u && h("span", { class: "user", id: "user" }, h("strong", null, u.name ?? u.user), " · ", t(`role.${u.role}`)),
       u && h("nav", { class: "nav" }, nav("open-counter", t("header.counter"), "counter"), nav("open-log", t("header.log"), "log"), nav("open-settings", t("header.settings"), "settings"), h("button", { type: "button", id: "logout", class: "nav-btn", on: { click: () => void this.logout() } }, t("header.logout"))),
       h("button", { type: "button", id: "lang-switch", class: "nav-btn lang", title: t("header.languageHint"), "aria-label": t("header.languageHint"), on: { click: () => this.switchLanguage() } }, t("header.language")),

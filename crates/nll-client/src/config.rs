@@ -103,7 +103,6 @@ pub struct ClientConfig {
     /// This counter's id on its access-log rows (e.g. `disk-3`); else the host name.
     #[serde(default)]
     pub workstation: Option<String>,
-    #[serde(default)]
     /// The date lists are built for (training and tests pin it to the test server's date).
     #[serde(default)]
     pub today: Option<NaiveDate>,

@@ -112,10 +112,14 @@ pub struct TreatmentReasonResult {
 pub struct ShownList {
     pub lookup_seq: u64,
     pub masked: MaskedList,
-    /// The flow the list was read with: it decides which printouts may be handed out.
-    pub flow: Flow,
+    /// What the list was read with: its flow decides which printouts may be handed out, and
+    /// a printout's log row names its purpose and access type.
+    pub context: RequestContext,
     /// Who shows it (the printing pharmacy's name).
     pub who: UserInfo,
+    /// The customer session and the patient's NLL reference, for a printout's log row.
+    pub session_id: String,
+    pub patient_ref: Option<String>,
 }
 
 struct Current {
@@ -237,8 +241,10 @@ impl Counter {
         Ok(ShownList {
             lookup_seq: c.seq,
             masked: c.masked.clone(),
-            flow: c.context.flow,
+            context: c.context.clone(),
             who: c.who.clone(),
+            session_id: c.session.to_string(),
+            patient_ref: c.patient_ref.clone(),
         })
     }
 

@@ -88,6 +88,8 @@ export class FakeBackend implements Backend {
   user: (typeof USERS)[number] | null = null;
   settings: Settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv" };
   log: LogEntry[] = [];
+  /** What the app's start-up check of the log found (a broken chain …). */
+  logWarning: SessionInfo["logWarning"] = null;
   /** Per-lookup delays in ms, consumed in order (tests make an earlier lookup slower). */
   delays: number[] = [];
   /** A superseded lookup still answers with its own (old) patient instead of `cancelled`: the
@@ -141,6 +143,7 @@ export class FakeBackend implements Backend {
       flows: this.flowsFor(),
       trainingUsers: USERS.map(({ login, name, role, pharmacy }) => ({ login, name, role, pharmacy })),
       settings: structuredClone(this.settings),
+      logWarning: this.logWarning,
     };
   }
 
@@ -172,7 +175,11 @@ export class FakeBackend implements Backend {
     const u = this.userInfo()!;
     this.log.push({
       id: this.log.length + 1,
+      uuid: `0190c0de-0000-7000-8000-${String(this.log.length + 1).padStart(12, "0")}`,
       time: new Date().toISOString(),
+      gln: u.org.orgenhetsId,
+      workstation: "disk-1",
+      appVersion: "0.1.0",
       kind,
       user: u.user,
       role: u.role,
@@ -188,6 +195,14 @@ export class FakeBackend implements Backend {
       httpStatus: null,
       nllCode: null,
       fieldKey: null,
+      mode: null,
+      printer: null,
+      pages: null,
+      copies: null,
+      masked: null,
+      detail: null,
+      prevHash: "",
+      hash: "",
       ...fields,
     });
   }
@@ -409,7 +424,7 @@ export class FakeBackend implements Backend {
   async exportLogCsv(q: AccessLogQuery) {
     this.calls.push("exportLogCsv");
     const rows = filterLog(this.log, q);
-    const cols: (keyof LogEntry)[] = ["id", "time", "kind", "user", "role", "flow", "purpose", "access", "resource", "patientRef", "protected", "requestId", "contextId", "outcome", "httpStatus", "nllCode", "fieldKey"];
+    const cols: (keyof LogEntry)[] = ["id", "uuid", "time", "gln", "workstation", "appVersion", "kind", "user", "role", "flow", "purpose", "access", "resource", "patientRef", "protected", "requestId", "contextId", "outcome", "httpStatus", "nllCode", "fieldKey", "mode", "printer", "pages", "copies", "masked", "detail", "prevHash", "hash"];
     this.lastCsv = [cols.join(","), ...rows.map((r) => cols.map((k) => String(r[k] ?? "")).join(","))].join("\n") + "\n";
     const path = `/home/apotek/Dokument/receptdisk-atkomstlogg-${FAKE_TODAY}.csv`;
     this.savedFiles.push(path);

@@ -1,7 +1,7 @@
 // Print panel, access log, settings, language — against the FakeBackend.
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_PATIENTS } from "../fake/patients";
-import { outcomeText, parseDay } from "../views/log-view";
+import { outcomeText, parseDay, whatText } from "../views/log-view";
 import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
 
 afterEach(() => teardown());
@@ -233,6 +233,33 @@ describe("access log", () => {
     expect(outcomeText("denied: consent-missing")).toBe("Nekad: consent-missing");
     expect(outcomeText("http 503")).toBe("Fel: http 503");
     expect(outcomeText("timeout")).toBe("Fel: timeout");
+  });
+});
+
+describe("access log rows of every kind", () => {
+  it("says a printout, login, export and setting change in words, and shows a broken chain in Logg and the header", async () => {
+    const warning = { message: "Åtkomstloggens kedja är bruten: rad 3 har ändrats.", messageEn: "The access log's chain is broken: row 3 was changed." };
+    const { backend } = await setup("farmaceut", (b) => (b.logWarning = warning));
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    const base = backend.log[0];
+    const row = (fields: Partial<typeof base>) => ({ ...base, requestId: null, httpStatus: null, ...fields });
+    backend.log.push(
+      row({ id: 90, kind: "printout", resource: "uthamtade", pages: 2, copies: 1, printer: "PDF", masked: true, outcome: "printed" }),
+      row({ id: 91, kind: "login", flow: "", mode: "training", outcome: "ok" }),
+      row({ id: 92, kind: "export", flow: "", resource: "csv", detail: "12 rader; skyddade", outcome: "ok" }),
+      row({ id: 93, kind: "setting", flow: "", fieldKey: "nll.base_url", outcome: "changed" }),
+    );
+    $("#open-log").click();
+    await flush();
+    const table = text("#log-table");
+    for (const words of ["Utskrift", "2 s × 1 · PDF · maskerad", "Utskriven", "Inloggning", "Övningsläge", "Export", "12 rader; skyddade", "Ändrad inställning", "nll.base_url", "Ändrad"]) {
+      expect(table).toContain(words);
+    }
+    expect(whatText(row({ kind: "printout", resource: "uthamtade", pages: 1, copies: 2, printer: null, masked: false }))).toEqual(["uthamtade", "1 s × 2 · sparad som fil"]);
+    expect(outcomeText("failed: printer-stopped")).toBe("Misslyckades: printer-stopped");
+    expect($("#log-warning").hidden).toBe(false);
+    expect(text("#log-warning")).toContain("rad 3 har ändrats");
+    expect(document.querySelector("#log-warning-header")).not.toBeNull();
   });
 });
 

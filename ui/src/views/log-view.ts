@@ -27,6 +27,8 @@ export function outcomeText(outcome: string): string {
   if (outcome === "ok") return t("log.outcome.ok");
   if (outcome === "revealed") return t("log.outcome.revealed");
   if (outcome.startsWith("denied")) return `${t("log.outcome.denied")}${outcome.slice("denied".length)}`;
+  if (outcome === "printed" || outcome === "saved" || outcome === "changed") return t(`log.outcome.${outcome}`);
+  if (outcome.startsWith("failed")) return `${t("log.outcome.failed")}${outcome.slice("failed".length)}`;
   return `${t("log.outcome.error")}: ${outcome}`;
 }
 
@@ -43,6 +45,26 @@ export function parseDay(text: string): string | null {
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+/** What a row is about, in words: the resource, the revealed field, the printout (kind, pages
+ * and copies, printer or file, masked), the login's mode, the export's rows, the setting's key. */
+export function whatText(r: LogEntry): string[] {
+  switch (r.kind) {
+    case "reveal":
+      return [fieldName((r.resource ?? undefined) as never), r.fieldKey ?? ""];
+    case "printout":
+      return [r.resource ?? "–", [t("log.pages", { pages: r.pages ?? 0, copies: r.copies ?? 0 }), r.printer ?? t("log.toFile"), r.masked ? t("log.masked") : null].filter(Boolean).join(" · ")];
+    case "login":
+    case "logout":
+      return [t(r.mode === "training" ? "log.mode.training" : "log.mode.live")];
+    case "export":
+      return [r.resource ?? "–", r.detail ?? ""];
+    case "setting":
+      return [r.fieldKey ?? "–"];
+    default:
+      return [r.resource ?? "–"];
+  }
+}
+
 export class LogView {
   readonly el: HTMLElement;
   private readonly since: HTMLInputElement;
@@ -50,6 +72,7 @@ export class LogView {
   private readonly protectedOnly: HTMLInputElement;
   private readonly revealsOnly: HTMLInputElement;
   private readonly msg: HTMLElement;
+  private readonly warning: HTMLElement;
   private readonly count: HTMLElement;
   private readonly table: VirtualTable<LogEntry>;
   private token = 0;
@@ -73,6 +96,7 @@ export class LogView {
     this.protectedOnly = h("input", { id: "log-protected", type: "checkbox", on: { change: reload } });
     this.revealsOnly = h("input", { id: "log-reveals", type: "checkbox", on: { change: reload } });
     this.msg = h("p", { id: "log-msg", class: "print-msg", role: "status", hidden: true });
+    this.warning = h("p", { id: "log-warning", class: "print-msg error", role: "alert", hidden: true });
     this.count = h("span", { class: "muted", id: "log-count" });
     this.table = new VirtualTable<LogEntry>({
       id: "log-table",
@@ -83,13 +107,12 @@ export class LogView {
       columns: [
         { title: t("log.time"), width: "150px", render: (r) => localTime(r.time) },
         { title: t("log.kind"), width: "110px", render: (r) => h("span", { class: `tag ${r.kind === "reveal" ? "tag-red" : r.kind === "denial" ? "tag-amber" : "tag-grey"}` }, t(`log.kind.${r.kind}` as Key)) },
-        { title: t("log.user"), width: "minmax(120px, 1.2fr)", render: (r) => [h("div", { class: "cell-line" }, r.user), h("div", { class: "cell-line cell-sub" }, t(`role.${r.role}` as Key) ?? r.role)] },
-        { title: t("log.flow"), width: "minmax(110px, 1fr)", render: (r) => [line(flowLabel(r.flow)), line(`${r.purpose} / ${r.access}`, "cell-line cell-sub")] },
+        { title: t("log.user"), width: "minmax(120px, 1.2fr)", render: (r) => [h("div", { class: "cell-line", title: t("log.workstation", { ws: r.workstation }) }, r.user), h("div", { class: "cell-line cell-sub" }, r.role ? (t(`role.${r.role}` as Key) ?? r.role) : r.workstation)] },
+        { title: t("log.flow"), width: "minmax(110px, 1fr)", render: (r) => (r.flow ? [line(flowLabel(r.flow)), line(`${r.purpose} / ${r.access}`, "cell-line cell-sub")] : line("–")) },
         {
           title: t("log.what"),
           width: "minmax(130px, 1.2fr)",
-          // A reveal names the field (its kind is the row's resource) and its key.
-          render: (r) => (r.kind === "reveal" ? [line(fieldName((r.resource ?? undefined) as never)), line(r.fieldKey ?? "", "cell-line cell-sub")] : line(r.resource ?? "–")),
+          render: (r) => whatText(r).map((text, i) => line(text, i === 0 ? "cell-line" : "cell-line cell-sub")),
         },
         { title: t("log.patient"), width: "130px", render: (r) => h("span", { title: r.patientRef ?? "" }, short(r.patientRef)) },
         { title: t("log.protected"), width: "76px", render: (r) => (r.protected === null ? "–" : r.protected ? h("strong", { class: "danger" }, t("log.yes")) : t("log.no")) },
@@ -113,6 +136,7 @@ export class LogView {
         this.count,
         exportBtn,
       ),
+      this.warning,
       this.msg,
       this.table.el,
     );
@@ -139,6 +163,10 @@ export class LogView {
     if (!query) return;
     const token = ++this.token;
     try {
+      // A broken chain or a log not written to, found by the check at start.
+      const warning = (await this.backend.sessionInfo()).logWarning;
+      this.warning.hidden = !warning;
+      if (warning) fill(this.warning, pick(warning.message, warning.messageEn));
       const rows = await this.backend.accessLog(query);
       if (token !== this.token) return;
       // Newest first: an access review starts from what just happened.
