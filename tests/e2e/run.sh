@@ -11,16 +11,26 @@ cargo build -q -p receptdisk
 tmp=$(mktemp -d)
 # The app inherits tauri-driver's environment: its own settings and access log, empty at start.
 export RECEPTDISK_HOME="$tmp/home"
-# Free ports, so two runs on one machine (a developer's and CI's) do not meet.
-read -r port native < <(python3 -c 'import socket
+# Free ports, so two runs on one machine (a developer's and CI's) do not meet. A port freed
+# here can be taken again before tauri-driver binds it: then new ports are tried.
+td=
+trap 'kill $td 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for attempt in 1 2 3; do
+  read -r port native < <(python3 -c 'import socket
 s=[socket.socket() for _ in range(2)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(*[x.getsockname()[1] for x in s])')
-export RECEPTDISK_WEBDRIVER="http://127.0.0.1:$port"
-tauri-driver --port "$port" --native-port "$native" >"$tmp/tauri-driver.log" 2>&1 &
-td=$!
-trap 'kill $td 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 100); do curl -fsS "$RECEPTDISK_WEBDRIVER/status" >/dev/null 2>&1 && break; sleep 0.1; done
+  export RECEPTDISK_WEBDRIVER="http://127.0.0.1:$port"
+  tauri-driver --port "$port" --native-port "$native" >"$tmp/tauri-driver.log" 2>&1 &
+  td=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "$RECEPTDISK_WEBDRIVER/status" >/dev/null 2>&1 && break 2
+    kill -0 $td 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "tauri-driver did not start on port $port (attempt $attempt):"; cat "$tmp/tauri-driver.log"
+  kill $td 2>/dev/null || true
+done
 export RECEPTDISK_E2E_OUT="${RECEPTDISK_E2E_OUT:-$tmp/out}"
 mkdir -p "$RECEPTDISK_E2E_OUT"
 if ! timeout 900 python3 tests/e2e/test_counter.py "$app"; then
