@@ -11,13 +11,15 @@ export DEBIAN_FRONTEND=noninteractive
 # Build: Tauri (WebKitGTK), keyring (D-Bus), printing (CUPS). Test: Xvfb, WebDriver, Secret
 # Service, a CUPS PDF queue, PDF and barcode tools, the sqlite3 shell (the access-log tamper
 # tests). Fonts: DejaVu Sans is embedded in printouts.
+# The chain's central log: PostgreSQL (a throwaway cluster per test run, scripts/pg-test-cluster.sh)
+# and headless Chromium, which prints the review's HTML report in a test.
 APT_PKGS="build-essential pkg-config curl file
  libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev patchelf libssl-dev
  libdbus-1-dev libcups2-dev
  xvfb xdotool imagemagick webkit2gtk-driver
  dbus dbus-x11 gnome-keyring libsecret-tools
  cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils zbar-tools
- sqlite3"
+ sqlite3 postgresql chromium"
 
 missing=""
 for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/ci-env.sh
+# A throwaway PostgreSQL for the central access log's tests (RECEPTDISK_TEST_PG); stopped on exit.
+source scripts/pg-test-cluster.sh
 
 echo "== format and lints"
 cargo fmt --all -- --check

@@ -209,7 +209,7 @@ pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError
 
 /// The access log the target writes to.
 pub fn open_log(t: &Target, config: &ClientConfig) -> Result<AccessLog, ClientError> {
-    let path = match (&t.access_log, t.sim, &config.access_log) {
+    let path = match (&t.access_log, t.sim, &config.access_log.path) {
         (Some(p), _, _) => p.clone(),
         (None, true, _) => training_log_path()
             .ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?,

@@ -107,7 +107,7 @@ fn path(args: &Args) -> anyhow::Result<PathBuf> {
     }
     if let Some(cfg) = &args.config {
         let c = ClientConfig::load(cfg).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-        if let Some(p) = c.access_log {
+        if let Some(p) = c.access_log.path {
             return Ok(p);
         }
     }

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod access_review;
+mod access_review_bench;
 mod bench;
 mod check_id;
 mod fetch;
@@ -42,6 +44,8 @@ enum Command {
     BenchFetch(bench::Args),
     /// One lookup, then one printout as PDF: saved (--out) or printed (--printer).
     Print(print::PrintArgs),
+    /// The chain's access review over the central log (PostgreSQL): report, init-db, verify, bench.
+    Review(access_review::Args),
     /// Run the NLL test server (synthetic patients, mutual TLS, faults) until Ctrl-C.
     Sim(sim::Args),
 }
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::BenchFetch(args) => bench::run(args),
         Command::Print(args) => print::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Review(args) => access_review::run(args),
     };
     match result {
         Ok(code) => code,

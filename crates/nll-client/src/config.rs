@@ -16,7 +16,9 @@
 //! policy_overrides = "policy.toml"               # optional: codes and [headers] (nll::policy)
 //! role = "FARMACEUT"                             # optional: else from the token
 //! user = "SE5565594230-F001"                     # optional: else from the token
-//! access_log = "/var/lib/receptdisk/access.db"   # optional: else the app data folder
+//! access_log = "/var/lib/receptdisk/access.db"   # optional: else the app data folder; or the
+//!                                                # [access_log] table with the chain's central
+//!                                                # log: see `central_log`
 //! workstation = "disk-3"                         # optional: the access log's counter id, else the host name
 //!
 //! [client_certificate]                           # mutual TLS
@@ -53,6 +55,7 @@ use nll::headers::OrgInfo;
 use nll::Role;
 use serde::Deserialize;
 
+use crate::central_log::AccessLogConfig;
 use crate::error::ClientError;
 
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
@@ -98,8 +101,9 @@ pub struct ClientConfig {
     pub role: Option<Role>,
     #[serde(default)]
     pub user: Option<String>,
+    /// The local log's path and the chain's central log (`[access_log.central]`).
     #[serde(default)]
-    pub access_log: Option<PathBuf>,
+    pub access_log: AccessLogConfig,
     /// This counter's id on its access-log rows (e.g. `disk-3`); else the host name.
     #[serde(default)]
     pub workstation: Option<String>,
@@ -299,7 +303,7 @@ impl ClientConfig {
             policy_overrides: None,
             role: None,
             user: None,
-            access_log: None,
+            access_log: AccessLogConfig::default(),
             workstation: None,
             today: None,
             client_certificate: None,
@@ -360,9 +364,7 @@ impl ClientConfig {
         if let Some(p) = &mut self.policy_overrides {
             fix(p);
         }
-        if let Some(p) = &mut self.access_log {
-            fix(p);
-        }
+        self.access_log.resolve_paths(dir);
         if let Some(c) = &mut self.client_certificate {
             for p in [&mut c.pem, &mut c.key_pem, &mut c.pkcs12]
                 .into_iter()
@@ -376,6 +378,7 @@ impl ClientConfig {
     /// Checks what can be checked without the network.
     pub fn validate(&self) -> Result<(), ClientError> {
         check_url(&self.base_url)?;
+        self.access_log.validate()?;
         if let Some(u) = &self.fullmakt_url {
             check_url(u)?;
         }

@@ -9,7 +9,7 @@
 //! - [`nll_api`]: one read — headers from `nll::headers`, retries, paging, a log row per request.
 //! - [`plan`]: the fetch plan (two round trips), the policy checked before and after the lookup.
 //! - [`counter`]: the counter session API the desktop app uses.
-//! - [`access_log`]: the append-only SQLite access log.
+//! - [`access_log`]: the append-only SQLite access log; [`central_log`]: where it is forwarded.
 //! - [`error`]: `{code, message, requestId, nllCode}` errors in Swedish (English alongside).
 //!
 //! ```no_run
@@ -28,6 +28,7 @@
 //! ```
 
 pub mod access_log;
+pub mod central_log;
 pub mod client;
 pub mod config;
 pub mod counter;
@@ -43,6 +44,7 @@ pub use access_log::{
     computer_account, local_day_start, to_csv, AccessLog, Actor, Break, EntryKind, LogEntry,
     LogFailure, LogFilter, Mode, NewEntry, PrintOutcome, Printout, Verification, Why,
 };
+pub use central_log::{AccessLogConfig, CentralLogConfig};
 pub use client::{NllClient, UserInfo};
 pub use config::ClientConfig;
 pub use counter::{

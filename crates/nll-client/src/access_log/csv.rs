@@ -96,7 +96,7 @@ pub fn to_csv(rows: &[LogEntry]) -> String {
 
 /// One CSV cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, and a
 /// leading TAB or CR, which some spreadsheets skip before reading one) gets a leading `'`.
-fn csv_cell(s: &str) -> String {
+pub fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -34,7 +34,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 pub use chain::{Break, Verification};
-pub use csv::to_csv;
+pub use csv::{csv_cell, to_csv};
 pub use entry::{computer_account, Actor, EntryKind, Mode, NewEntry, PrintOutcome, Printout, Why};
 
 use crate::error::ClientError;
