@@ -13,6 +13,7 @@ use nll_client::{
 };
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -54,7 +55,7 @@ pub struct Args {
 }
 
 #[derive(clap::Subcommand, Debug)]
-enum Command {
+pub enum Command {
     /// Walks the log's hash chain; exits 1 naming the first row changed, removed, inserted or
     /// moved (or a damaged file).
     Verify {
@@ -63,6 +64,10 @@ enum Command {
         #[arg(long)]
         print_head: bool,
     },
+    /// Send the rows the chain's central log (`[access_log.central]`) has not acknowledged yet.
+    Push(crate::log_push::Args),
+    /// How far the central log has got, and how old the oldest waiting row is.
+    Status(crate::log_push::Args),
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
@@ -263,6 +268,9 @@ fn verify(log: &AccessLog, print_head: bool) -> ExitCode {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if let Some(c @ (Command::Push(_) | Command::Status(_))) = &args.command {
+        return crate::log_push::run(c);
+    }
     let path = path(args)?;
     if !path.exists() {
         eprintln!("Åtkomstloggen finns inte ännu: {}", path.display());
@@ -301,6 +309,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             kind: args.kind,
             user: args.user.clone(),
             workstation: args.workstation.clone(),
+            ..LogFilter::default()
         })
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     if args.csv {

@@ -15,6 +15,7 @@ mod check_id;
 mod fetch;
 mod flows;
 mod log;
+mod log_push;
 mod print;
 mod sim;
 mod terminal;

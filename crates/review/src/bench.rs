@@ -426,7 +426,7 @@ impl Chain {
                     workstation: ws.clone(),
                     seq,
                     app_version: Some("0.1.0".into()),
-                    schema_version: 2,
+                    schema_version: crate::row::LOCAL_SCHEMA_VERSION,
                     kind: e.kind.to_string(),
                     user_id: u.clone(),
                     role: "FARMACEUT".into(),

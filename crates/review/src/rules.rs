@@ -796,11 +796,12 @@ async fn patients(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> anyhow::Result<()> {
 async fn chain_gaps(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> anyhow::Result<()> {
     let sql = format!(
         "SELECT gln, workstation, seq, id, ls FROM (
-             SELECT gln, workstation, seq, id, prev_hash, time,
+             SELECT gln, workstation, seq, id, prev_hash, hash,
                     lag(hash) OVER w AS lh, lag(seq) OVER w AS ls
              FROM access_log WHERE {PERIOD}
              WINDOW w AS (PARTITION BY gln, workstation ORDER BY seq)) x
-         WHERE ls IS NOT NULL AND (seq <> ls + 1 OR prev_hash IS DISTINCT FROM lh)
+         WHERE ls IS NOT NULL
+           AND (seq <> ls + 1 OR (length(hash) > 0 AND prev_hash IS DISTINCT FROM lh))
          ORDER BY gln, workstation, seq"
     );
     for r in cx.query(&sql, &[]).await? {

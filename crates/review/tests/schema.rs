@@ -45,12 +45,16 @@ async fn only_insert_for_counters_only_select_for_reviewers_no_changes_for_anyon
     let (ccfg, csec) = pg.login(&name, &counter, &cpw);
     let c = review::connect(&ccfg, &csec).await.unwrap();
     assert_eq!(
-        review::row::insert_batch(&c, &[row.clone()]).await.unwrap(),
+        review::row::insert_batch(&c, std::slice::from_ref(&row))
+            .await
+            .unwrap(),
         1
     );
     // Sent again: skipped, not doubled, and no error (INSERT … ON CONFLICT DO NOTHING).
     assert_eq!(
-        review::row::insert_batch(&c, &[row.clone()]).await.unwrap(),
+        review::row::insert_batch(&c, std::slice::from_ref(&row))
+            .await
+            .unwrap(),
         0
     );
     for sql in [

@@ -165,6 +165,10 @@ pub struct LogFilter {
     pub user: Option<String>,
     /// Only rows written at this workstation.
     pub workstation: Option<String>,
+    /// Only rows after this one (forwarding to the chain's central log).
+    pub after_id: Option<i64>,
+    /// At most this many rows, the oldest first.
+    pub limit: Option<u32>,
 }
 
 /// The start of a day in this computer's time zone (the access review is done by local dates).
@@ -524,7 +528,13 @@ impl AccessLog {
         if let Some(w) = &f.workstation {
             arg(&mut sql, "workstation =", w.clone());
         }
+        if let Some(id) = f.after_id {
+            sql += &format!(" AND id > {id}");
+        }
         sql += " ORDER BY id";
+        if let Some(n) = f.limit {
+            sql += &format!(" LIMIT {n}");
+        }
         let conn = self.conn()?;
         let mut st = conn.prepare(&sql).map_err(fail)?;
         let rows = st

@@ -1,0 +1,90 @@
+//! `nllc log push` and `nllc log status`: the local log forwarded to the chain's central log
+//! (`[access_log.central]` in the client configuration), and how far that has got.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use nll_client::{AccessLog, ClientConfig, KeyringStore};
+use review::row::Origin;
+
+use crate::log::Command;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The client configuration with [access_log.central].
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The log file (default: access_log.path from --config, else the app data folder).
+    #[arg(long, value_name = "FILE")]
+    access_log: Option<PathBuf>,
+}
+
+/// This computer's name: the workstation the rows came from.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "okänd".to_string())
+}
+
+pub fn run(c: &Command) -> anyhow::Result<ExitCode> {
+    let (Command::Push(a) | Command::Status(a)) = c;
+    let cfg = ClientConfig::load(&a.config).map_err(|e| anyhow!("{}", e.message))?;
+    let path = match (&a.access_log, &cfg.access_log.path) {
+        (Some(p), _) | (None, Some(p)) => p.clone(),
+        (None, None) => {
+            AccessLog::default_path().ok_or_else(|| anyhow!("ingen datamapp för åtkomstloggen"))?
+        }
+    };
+    if !path.exists() {
+        println!("Åtkomstloggen finns inte ännu: {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let log = AccessLog::open(&path).map_err(|e| anyhow!("{}", e.message))?;
+    if let Command::Status(_) = c {
+        let s = review::push::status(&log)?;
+        println!(
+            "Kedjans logg har tagit emot rad {} av den här loggen; {} rader väntar.",
+            s.acknowledged, s.waiting
+        );
+        if let Some(t) = s.oldest_waiting {
+            let age = chrono::Utc::now() - t;
+            println!(
+                "Den äldsta väntande raden är från {} ({} timmar sedan).",
+                t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+                age.num_hours()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let central = cfg.access_log.central.as_ref().ok_or_else(|| {
+        anyhow!(
+            "{}: [access_log.central] saknas – ange kedjans logg (host, dbname, user), se README, Kedjan",
+            a.config.display()
+        )
+    })?;
+    let origin = Origin {
+        gln: cfg.org.as_ref().map(|o| o.orgenhets_id.clone()),
+        workstation: host_name(),
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    match rt.block_on(review::push::push_to(&log, &origin, central, &KeyringStore)) {
+        Ok(p) => {
+            println!(
+                "{} rader skickade i {} omgångar ({} nya för kedjans logg); mottaget till och med rad {}.",
+                p.sent, p.batches, p.new, p.acknowledged
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            // Nothing is lost: the rows wait in the local log and go with the next push.
+            eprintln!("Kedjans logg nåddes inte: {e:#}. Raderna väntar kvar lokalt och skickas nästa gång.");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
