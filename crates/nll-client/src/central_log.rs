@@ -11,7 +11,7 @@
 //! host = "logg.kedjan.se"                        # verify-full TLS unless this computer
 //! port = 5432
 //! dbname = "receptdisk"
-//! user = "kassa_7350012345016_1"                 # a login in the role receptdisk_counter
+//! user = "kassa_7350012345013_1"                 # a login in the role receptdisk_counter
 //! password_keyring = "central-log-password"      # keyring account (the default)
 //! # or a client certificate: client_pem = "certs/kassa1-pg.pem", client_key_pem = "…"
 //! ca_pem = "certs/kedjan-ca.pem"                 # optional: added to the OS trust store

@@ -921,7 +921,7 @@ mod tests {
         assert_eq!(c.rules.len(), RULES.len());
         assert_eq!(c.num("manga_uppslag", "factor").unwrap(), 3.0);
         let c = ReviewConfig::from_toml(
-            "[rules.manga_uppslag]\nfactor = 5\n[opening_hours]\n\"7350012345016\" = \"09:00-18:00\"\n",
+            "[rules.manga_uppslag]\nfactor = 5\n[opening_hours]\n\"7350012345013\" = \"09:00-18:00\"\n",
             std::path::Path::new("."),
         )
         .unwrap();

@@ -128,7 +128,7 @@ pub async fn init_db(
 ) -> anyhow::Result<InitReport> {
     let tx = db.transaction().await?;
     // One init-db at a time; the lock ends with the transaction.
-    tx.execute("SELECT pg_advisory_xact_lock(7350012345016)", &[])
+    tx.execute("SELECT pg_advisory_xact_lock(7350012345013)", &[])
         .await?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS receptdisk_schema (

@@ -50,7 +50,7 @@ fn fill(log: &AccessLog, from: usize, to: usize) {
 
 fn origin(ws: &str) -> Origin {
     Origin {
-        gln: Some("7350012345016".into()),
+        gln: Some("7350012345013".into()),
         workstation: ws.into(),
         app_version: "0.1.0".into(),
     }
@@ -182,7 +182,7 @@ async fn two_counters_push_at_once_and_verify_names_rows_missing_centrally() {
         .await
         .unwrap();
     let v = verify(&owner).await.unwrap();
-    let gln = Some("7350012345016".to_string());
+    let gln = Some("7350012345013".to_string());
     assert_eq!(
         v.problems,
         vec![
