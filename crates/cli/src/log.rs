@@ -268,8 +268,10 @@ fn verify(log: &AccessLog, print_head: bool) -> ExitCode {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    if let Some(c @ (Command::Push(_) | Command::Status(_))) = &args.command {
-        return crate::log_push::run(c);
+    match &args.command {
+        Some(Command::Push(a)) => return crate::log_push::run(a, false),
+        Some(Command::Status(a)) => return crate::log_push::run(a, true),
+        _ => {}
     }
     let path = path(args)?;
     if !path.exists() {

@@ -6,9 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use nll_client::{AccessLog, ClientConfig, KeyringStore};
-use review::row::Origin;
-
-use crate::log::Command;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -20,19 +17,8 @@ pub struct Args {
     access_log: Option<PathBuf>,
 }
 
-/// This computer's name: the workstation the rows came from.
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "okänd".to_string())
-}
-
-pub fn run(c: &Command) -> anyhow::Result<ExitCode> {
-    let (Command::Push(a) | Command::Status(a)) = c;
+/// `nllc log push` (`status` false) and `nllc log status` (`status` true).
+pub fn run(a: &Args, status: bool) -> anyhow::Result<ExitCode> {
     let cfg = ClientConfig::load(&a.config).map_err(|e| anyhow!("{}", e.message))?;
     let path = match (&a.access_log, &cfg.access_log.path) {
         (Some(p), _) | (None, Some(p)) => p.clone(),
@@ -45,7 +31,7 @@ pub fn run(c: &Command) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let log = AccessLog::open(&path).map_err(|e| anyhow!("{}", e.message))?;
-    if let Command::Status(_) = c {
+    if status {
         let s = review::push::status(&log)?;
         println!(
             "Kedjans logg har tagit emot rad {} av den här loggen; {} rader väntar.",
@@ -67,13 +53,8 @@ pub fn run(c: &Command) -> anyhow::Result<ExitCode> {
             a.config.display()
         )
     })?;
-    let origin = Origin {
-        gln: cfg.org.as_ref().map(|o| o.orgenhets_id.clone()),
-        workstation: host_name(),
-        app_version: env!("CARGO_PKG_VERSION").to_string(),
-    };
     let rt = tokio::runtime::Runtime::new()?;
-    match rt.block_on(review::push::push_to(&log, &origin, central, &KeyringStore)) {
+    match rt.block_on(review::push::push_to(&log, central, &KeyringStore)) {
         Ok(p) => {
             println!(
                 "{} rader skickade i {} omgångar ({} nya för kedjans logg); mottaget till och med rad {}.",

@@ -87,6 +87,12 @@ async fn a_chain_sets_up_the_central_log_counters_push_and_the_reviewer_reports(
             http_status: Some(200),
             nll_code: None,
             field_key: None,
+            mode: None,
+            printer: None,
+            pages: None,
+            copies: None,
+            masked: None,
+            detail: None,
         })
         .unwrap();
     }

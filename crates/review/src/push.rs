@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use nll_client::{AccessLog, CentralLogConfig, LogFilter, SecretStore};
 use tokio_postgres::Client;
 
-use crate::row::{from_local, insert_batch, Origin};
+use crate::row::{from_local, insert_batch};
 
 /// Where the progress of `log` is kept.
 pub fn progress_path(log: &Path) -> PathBuf {
@@ -53,12 +53,7 @@ pub struct Pushed {
 
 /// Sends every row after the acknowledged one; stops at the first error, having kept what was
 /// acknowledged so far.
-pub async fn push(
-    log: &AccessLog,
-    origin: &Origin,
-    db: &Client,
-    batch_size: u32,
-) -> anyhow::Result<Pushed> {
+pub async fn push(log: &AccessLog, db: &Client, batch_size: u32) -> anyhow::Result<Pushed> {
     let path = log
         .path()
         .context("en logg i minnet kan inte skickas vidare")?;
@@ -80,7 +75,7 @@ pub async fn push(
         };
         let central = rows
             .iter()
-            .map(|r| from_local(r, origin))
+            .map(from_local)
             .collect::<anyhow::Result<Vec<_>>>()?;
         done.new += insert_batch(db, &central).await?;
         done.sent += rows.len() as u64;
@@ -121,10 +116,9 @@ pub fn status(log: &AccessLog) -> anyhow::Result<Status> {
 /// Connects and pushes: what `nllc log push` and the app's background task run.
 pub async fn push_to(
     log: &AccessLog,
-    origin: &Origin,
     cfg: &CentralLogConfig,
     secrets: &dyn SecretStore,
 ) -> anyhow::Result<Pushed> {
     let db = crate::connect(cfg, secrets).await?;
-    push(log, origin, &db, cfg.batch_size).await
+    push(log, &db, cfg.batch_size).await
 }

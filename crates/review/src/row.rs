@@ -1,7 +1,8 @@
 //! The central row, the one mapping from a counter's local row, and the one batch INSERT.
 
-use chrono::{DateTime, Utc};
-use nll_client::{EntryKind, LogEntry};
+use chrono::{DateTime, SecondsFormat, Utc};
+use nll_client::access_log::chain;
+use nll_client::{EntryKind, LogEntry, NewEntry};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 use uuid::Uuid;
@@ -156,52 +157,27 @@ pub async fn insert_batch(db: &impl GenericClient, rows: &[CentralRow]) -> anyho
     Ok(db.execute(INSERT, &params).await?)
 }
 
-/// Where the counter's rows come from: its pharmacy, workstation and version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub gln: Option<String>,
-    pub workstation: String,
-    pub app_version: String,
-}
+/// The local log's version whose rows [`from_local`] maps: rows with a UUID, their origin and
+/// a hash chain (version 2 of `nll_client::access_log`).
+pub const LOCAL_SCHEMA_VERSION: i32 = 2;
 
-/// The local log's version whose rows [`from_local`] maps.
-pub const LOCAL_SCHEMA_VERSION: i32 = 1;
-
-/// The one mapping from a counter's local row to a central row.
-///
-/// The local log of this version has neither UUIDs nor a hash chain: the row's UUID is derived
-/// from its pharmacy, workstation and number (the same row always gets the same UUID, which is
-/// what makes sending it twice harmless), and the hashes are left empty.
-pub fn from_local(e: &LogEntry, origin: &Origin) -> anyhow::Result<CentralRow> {
+/// The one mapping from a counter's local row to a central row: the row as the counter wrote
+/// it (its UUID, pharmacy, workstation, version and hashes), numbered by its place in the log.
+pub fn from_local(e: &LogEntry) -> anyhow::Result<CentralRow> {
+    let bad = |what: &str| anyhow::anyhow!("rad {}: {what} går inte att läsa", e.id);
     let time = DateTime::parse_from_rfc3339(&e.time)
-        .map_err(|_| anyhow::anyhow!("rad {}: tiden {:?} går inte att läsa", e.id, e.time))?
+        .map_err(|_| bad("tiden"))?
         .with_timezone(&Utc);
-    let mut h = ring::digest::Context::new(&ring::digest::SHA256);
-    for part in [
-        origin.gln.as_deref().unwrap_or(""),
-        &origin.workstation,
-        &e.id.to_string(),
-    ] {
-        h.update(part.as_bytes());
-        h.update(&[0]);
-    }
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&h.finish().as_ref()[..16]);
     let l = &e.entry;
     Ok(CentralRow {
-        id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
+        id: Uuid::parse_str(&e.uuid).map_err(|_| bad("UUID:n"))?,
         time,
-        gln: origin.gln.clone(),
-        workstation: origin.workstation.clone(),
+        gln: e.gln.clone(),
+        workstation: e.workstation.clone(),
         seq: e.id,
-        app_version: Some(origin.app_version.clone()),
+        app_version: e.app_version.clone(),
         schema_version: LOCAL_SCHEMA_VERSION,
-        kind: match l.kind {
-            EntryKind::Request => "request",
-            EntryKind::Denial => "denial",
-            EntryKind::Reveal => "reveal",
-        }
-        .to_string(),
+        kind: l.kind.as_str().to_string(),
         user_id: l.user.clone(),
         role: l.role.clone(),
         flow: l.flow.clone(),
@@ -217,20 +193,107 @@ pub fn from_local(e: &LogEntry, origin: &Origin) -> anyhow::Result<CentralRow> {
         http_status: l.http_status.map(i32::from),
         nll_code: l.nll_code.clone(),
         field_key: l.field_key.clone(),
-        mode: None,
-        printer: None,
-        pages: None,
-        copies: None,
-        masked: None,
-        detail: None,
-        prev_hash: None,
-        hash: Vec::new(),
+        mode: l.mode.clone(),
+        printer: l.printer.clone(),
+        pages: l.pages.map(|n| n as i32),
+        copies: l.copies.map(|n| n as i32),
+        masked: l.masked,
+        detail: l.detail.clone(),
+        prev_hash: Some(from_hex(&e.prev_hash).ok_or_else(|| bad("föregående hash"))?),
+        hash: from_hex(&e.hash).ok_or_else(|| bad("hashen"))?,
     })
 }
 
+/// The counter's own hash of a central row: the local row rebuilt and hashed by the one
+/// canonical encoding (`nll_client::access_log::chain`).
+pub fn local_hash(row: &CentralRow) -> Option<Vec<u8>> {
+    let entry = NewEntry {
+        kind: EntryKind::parse(&row.kind)?,
+        user: row.user_id.clone(),
+        role: row.role.clone(),
+        flow: row.flow.clone(),
+        purpose: row.purpose.clone(),
+        access: row.access.clone(),
+        resource: row.resource.clone(),
+        patient_ref: row.patient_ref.clone(),
+        protected: row.protected,
+        request_id: row.request_id.clone(),
+        context_id: row.context_id.clone(),
+        outcome: row.outcome.clone(),
+        http_status: row.http_status.and_then(|s| u16::try_from(s).ok()),
+        nll_code: row.nll_code.clone(),
+        field_key: row.field_key.clone(),
+        mode: row.mode.clone(),
+        printer: row.printer.clone(),
+        pages: row.pages.and_then(|n| u32::try_from(n).ok()),
+        copies: row.copies.and_then(|n| u32::try_from(n).ok()),
+        masked: row.masked,
+        detail: row.detail.clone(),
+    };
+    let local = LogEntry {
+        id: row.seq,
+        uuid: row.id.to_string(),
+        time: row.time.to_rfc3339_opts(SecondsFormat::Millis, true),
+        gln: row.gln.clone(),
+        workstation: row.workstation.clone(),
+        app_version: row.app_version.clone(),
+        entry,
+        prev_hash: to_hex(row.prev_hash.as_deref()?),
+        hash: String::new(),
+    };
+    from_hex(&chain::row_hash(&local))
+}
+
 /// Whether the row's fields still give its hash (the counter's hash chain, recomputed here).
-/// A row of a local log without a chain (version 1) has no hash to check; linkage and numbering
-/// are still checked by [`crate::verify`].
 pub fn hash_holds(row: &CentralRow) -> bool {
-    row.schema_version <= LOCAL_SCHEMA_VERSION
+    local_hash(row).is_some_and(|h| h == row.hash)
+}
+
+fn to_hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nll_client::AccessLog;
+
+    #[test]
+    fn a_local_row_maps_to_a_central_row_whose_hash_holds_and_any_change_breaks_it() {
+        let log = AccessLog::in_memory().unwrap();
+        log.set_origin(Some("7350012345013".into()), Some("kassa-1".into()));
+        let e = NewEntry::logout(
+            nll_client::Actor {
+                user: "SE2321000016-F001",
+                role: "FARMACEUT",
+            },
+            nll_client::Mode::Training,
+        );
+        log.append(&e).unwrap();
+        log.append(&e).unwrap();
+        let rows = log.query(&Default::default()).unwrap();
+        let central: Vec<CentralRow> = rows.iter().map(|r| from_local(r).unwrap()).collect();
+        assert_eq!(central[1].prev_hash.as_ref(), Some(&central[0].hash));
+        assert_eq!(central[0].workstation, "kassa-1");
+        assert_eq!(central[0].id.to_string(), rows[0].uuid);
+        for r in &central {
+            assert!(hash_holds(r), "{r:?}");
+        }
+        let mut changed = central[1].clone();
+        changed.user_id = "SE2321000016-F002".into();
+        assert!(!hash_holds(&changed));
+        let mut moved = central[1].clone();
+        moved.time += chrono::Duration::milliseconds(1);
+        assert!(!hash_holds(&moved));
+    }
 }

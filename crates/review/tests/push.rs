@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use nll_client::access_log::NewEntry;
 use nll_client::{AccessLog, EntryKind};
 use review::push::{self, progress_path, Pushed};
-use review::row::Origin;
 use review::schema::COUNTER_ROLE;
 use review::testdb::{OwnCluster, TestPg};
 use review::verify::{verify, Problem};
@@ -39,6 +38,12 @@ fn entry(n: usize) -> NewEntry {
         http_status: Some(200),
         nll_code: None,
         field_key: None,
+        mode: None,
+        printer: None,
+        pages: None,
+        copies: None,
+        masked: None,
+        detail: None,
     }
 }
 
@@ -48,12 +53,11 @@ fn fill(log: &AccessLog, from: usize, to: usize) {
     }
 }
 
-fn origin(ws: &str) -> Origin {
-    Origin {
-        gln: Some("7350012345013".into()),
-        workstation: ws.into(),
-        app_version: "0.1.0".into(),
-    }
+/// A counter's log at `path`, its rows written as workstation `ws` of one pharmacy.
+fn counter_log(path: &std::path::Path, ws: &str) -> AccessLog {
+    let log = AccessLog::open(path).unwrap();
+    log.set_origin(Some("7350012345013".into()), Some(ws.into()));
+    log
 }
 
 async fn central_count(pg: &TestPg, db: &str) -> (i64, i64, i64) {
@@ -76,11 +80,10 @@ async fn every_row_arrives_once_across_a_crash_mid_batch_and_a_lost_acknowledgem
     let (login, pw) = pg.new_login(&owner, "kassa", COUNTER_ROLE).await;
     let (cfg, secrets) = pg.login(&name, &login, &pw);
     let path = temp_log();
-    let log = AccessLog::open(&path).unwrap();
-    let here = origin("kassa-1");
+    let log = counter_log(&path, "kassa-1");
     fill(&log, 0, 600);
 
-    let first = push::push_to(&log, &here, &cfg, &secrets).await.unwrap();
+    let first = push::push_to(&log, &cfg, &secrets).await.unwrap();
     assert_eq!((first.sent, first.new, first.acknowledged), (600, 600, 600));
     assert_eq!(first.batches, 6, "batch_size 100");
 
@@ -95,10 +98,9 @@ async fn every_row_arrives_once_across_a_crash_mid_batch_and_a_lost_acknowledgem
     let counter = review::connect(&cfg, &secrets).await.unwrap();
     let pushing = {
         let path = path.clone();
-        let here = here.clone();
         tokio::spawn(async move {
             let log = AccessLog::open(&path).unwrap();
-            push::push(&log, &here, &counter, 100).await
+            push::push(&log, &counter, 100).await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -117,7 +119,7 @@ async fn every_row_arrives_once_across_a_crash_mid_batch_and_a_lost_acknowledgem
     assert!(waiting.oldest_waiting.is_some());
 
     cluster.restart();
-    let second = push::push_to(&log, &here, &cfg, &secrets).await.unwrap();
+    let second = push::push_to(&log, &cfg, &secrets).await.unwrap();
     assert_eq!(
         (second.sent, second.new, second.acknowledged),
         (600, 600, 1200)
@@ -127,7 +129,7 @@ async fn every_row_arrives_once_across_a_crash_mid_batch_and_a_lost_acknowledgem
     // The acknowledgement lost (say, the counter crashed after the server committed): the rows
     // go again and the server skips every one.
     std::fs::write(progress_path(&path), "300\n").unwrap();
-    let again = push::push_to(&log, &here, &cfg, &secrets).await.unwrap();
+    let again = push::push_to(&log, &cfg, &secrets).await.unwrap();
     assert_eq!(
         again,
         Pushed {
@@ -155,10 +157,10 @@ async fn two_counters_push_at_once_and_verify_names_rows_missing_centrally() {
         let (login, pw) = pg.new_login(&owner, "kassa", COUNTER_ROLE).await;
         let (cfg, secrets) = pg.login(&name, &login, &pw);
         let path = temp_log();
-        let log = AccessLog::open(&path).unwrap();
+        let log = counter_log(&path, ws);
         fill(&log, 0, 700);
         jobs.push(tokio::spawn(async move {
-            let r = push::push_to(&log, &origin(ws), &cfg, &secrets).await;
+            let r = push::push_to(&log, &cfg, &secrets).await;
             let _ = std::fs::remove_dir_all(path.parent().unwrap());
             r
         }));
@@ -201,4 +203,23 @@ async fn two_counters_push_at_once_and_verify_names_rows_missing_centrally() {
         ]
     );
     assert!(v.problems[0].to_string().contains("rad 5–6 saknas"));
+
+    // A row changed centrally no longer gives the hash its counter wrote: named as changed.
+    owner
+        .batch_execute(
+            "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only;
+             UPDATE access_log SET user_id = 'SE2321000016-F002'
+              WHERE workstation = 'kassa-1' AND seq = 42;
+             ALTER TABLE access_log ENABLE TRIGGER access_log_append_only;",
+        )
+        .await
+        .unwrap();
+    let v = verify(&owner).await.unwrap();
+    let changed: Vec<_> = v
+        .problems
+        .iter()
+        .filter(|p| matches!(p, Problem::Changed { workstation, seq: 42, .. } if workstation == "kassa-1"))
+        .collect();
+    assert_eq!(changed.len(), 1, "{:?}", v.problems);
+    assert_eq!(v.problems.len(), 3, "{:?}", v.problems);
 }
