@@ -5,6 +5,7 @@ prints to the CUPS queue "PDF", reads the file it wrote and finds the printout's
 rows in the access log, and clears the customer. Prints 'N passed, M failed'."""
 import glob
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,23 @@ def expect_patient(name):
     err = s.find_all("#error")
     assert not err, s.text(err[0])
     assert name in s.text(s.find("#patient-name")), s.text(s.find("#patient-banner"))
+
+
+def log_mark():
+    """The newest row of the app's access log (RECEPTDISK_HOME/access-log.sqlite3) now."""
+    return access_log("SELECT coalesce(max(id), 0) FROM access_log")[0][0]
+
+
+def patient_lookups(since):
+    """Lookups sent to NLL after a log mark: each one starts with exactly one Patient request."""
+    return access_log("SELECT count(*) FROM access_log WHERE id > ? AND kind = 'request' AND resource = 'patient'",
+                      since)[0][0]
+
+
+def access_log(sql, *args):
+    path = os.path.join(os.environ["RECEPTDISK_HOME"], "access-log.sqlite3")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
+        return db.execute(sql, args).fetchall()
 
 
 def cups_pdfs(since):
@@ -212,6 +230,24 @@ def protected_patients_printout_is_masked():
     s.wait_gone("#print-panel")
     printed, previewed = print_to_pdf_queue()
     assert printed == previewed, (printed, previewed)
+
+
+@test
+def enter_outside_the_question_sends_nothing_to_nll():
+    mark = log_mark()
+    lookup(VUXEN, "f1")
+    expect_patient("Karin Andersson")
+    assert patient_lookups(mark) == 1, patient_lookups(mark)
+    # Enter on a row of the list, on a tab and with nothing focused: no second access to NLL.
+    s.js("document.querySelector('#table [role=row][aria-rowindex=\"2\"]').focus()")
+    s.keys("enter")
+    s.click(s.find("#tab-current"))
+    s.keys("enter")
+    s.js("document.activeElement.blur()")
+    s.keys("enter")
+    time.sleep(1.0)  # a lookup would have been sent at once; give its log row time to land
+    expect_patient("Karin Andersson")
+    assert patient_lookups(mark) == 1, patient_lookups(mark)
 
 
 @test

@@ -108,8 +108,10 @@ export class CounterView {
       return false;
     }
     if (e.key === "Enter") {
-      // Buttons, links and tabs keep their own Enter.
-      if (target && (target.closest("button, a, select, textarea, [role=tab]") !== null)) return false;
+      // A lookup is an access to NLL, logged and seen by the patient: only Enter in a number field
+      // of the question asks for one (Hämta is a button and runs it on its own). Enter anywhere
+      // else — the list, a tab, a checkbox, nothing focused — keeps its own meaning or none.
+      if (!this.query.isLookupField(target)) return false;
       e.preventDefault();
       void this.counter.lookup();
       return true;

@@ -176,6 +176,12 @@ export class QueryView {
     this.renderChecks();
   }
 
+  /** The fields where Enter fetches: the personnummer, and the agent's or guardian's number that
+   *  completes the question. */
+  isLookupField(el: Element | null): boolean {
+    return el instanceof HTMLInputElement && this.el.contains(el) && (el === this.pnrInput || el.id === "agent" || el.id === "guardian");
+  }
+
   focusPnr(select = false) {
     this.pnrInput.focus();
     if (select) this.pnrInput.select();
