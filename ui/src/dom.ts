@@ -63,3 +63,17 @@ export function isTextEntry(el: Element | null): boolean {
   }
   return (el as HTMLElement).isContentEditable === true;
 }
+
+/** What names a focusable element across a redraw: its id and data-* attributes (a redrawn
+ *  *visa* button has the same data-reveal key). */
+export type FocusKey = [string, string][];
+
+export function focusKey(el: Element): FocusKey {
+  return [...el.attributes].filter((a) => a.name === "id" || a.name.startsWith("data-")).map((a): [string, string] => [a.name, a.value]);
+}
+
+/** The element under root named by key (null when the key is empty or nothing matches). */
+export function findByKey(root: ParentNode, key: FocusKey, selector = "*"): HTMLElement | null {
+  if (!key.length) return null;
+  return [...root.querySelectorAll<HTMLElement>(selector)].find((e) => key.every(([k, v]) => e.getAttribute(k) === v)) ?? null;
+}

@@ -1,7 +1,7 @@
 // The right side of the counter: the answer. States (empty, fetching, result, refusals, network
 // trouble, idle-cleared), the patient banner, completeness notices, the five tabs and their
 // virtualised tables, and the actions row (printouts, Avsluta kund).
-import { h, fill } from "../dom";
+import { h, fill, focusKey, findByKey } from "../dom";
 import { t, pick, type Key } from "../i18n";
 import { RETRYABLE, TABS, type Counter, type Tab } from "../counter";
 import type { LookupResult } from "../bindings/LookupResult";
@@ -167,7 +167,7 @@ export class AnswerView {
     if (r.list.masked || l.patient.protected) {
       parts.push(h("div", { class: "protected-band", id: "protected-band", role: "note" }, h("strong", null, `⚠ ${t("banner.protected")}`), " ", h("span", null, t("banner.protectedHint"))));
     }
-    this.banner = h("div", { class: "patient-banner", id: "patient-banner" });
+    this.banner = h("div", { class: "patient-banner", id: "patient-banner", tabindex: -1 });
     this.fillBanner(r);
     parts.push(this.banner);
     this.noticesEl = h("ul", { class: "notices", id: "notices" });
@@ -312,7 +312,12 @@ export class AnswerView {
   /** After a reveal: the banner and the visible rows show the value. */
   refreshRevealed() {
     if (this.counter.status.kind !== "result") return;
+    // A *visa* in the banner had focus: the same place again (the revealed value has no button,
+    // so the banner itself).
+    const a = document.activeElement;
+    const inBanner = a && this.banner?.contains(a) ? focusKey(a) : null;
     this.fillBanner(this.counter.status.result);
+    if (inBanner && this.banner) (findByKey(this.banner, inBanner, "button") ?? this.banner).focus();
     this.table?.refresh();
     const e = this.counter.revealError;
     if (this.revealErrorEl) {

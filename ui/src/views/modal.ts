@@ -1,6 +1,7 @@
 // One modal at a time (reveal confirmation, print panel). Keyboard: Tab stays inside, Esc
-// closes the modal only (it must not also end the customer), focus returns where it was.
-import { h } from "../dom";
+// closes the modal only (it must not also end the customer), focus returns where it was — or,
+// when a redraw replaced that element meanwhile, to its twin or its table row, never to <body>.
+import { h, focusKey, findByKey } from "../dom";
 
 type Open = { el: HTMLElement; close: () => void };
 let open: Open | null = null;
@@ -17,6 +18,8 @@ export function closeModal() {
 export function showModal(opts: { label: string; className?: string; body: HTMLElement; initialFocus?: HTMLElement | null; onClose?: () => void }): () => void {
   closeModal();
   const before = document.activeElement as HTMLElement | null;
+  // Named now: by the time the dialog closes, a redraw may have replaced the element.
+  const back = before && before !== document.body ? { key: focusKey(before), row: before.closest<HTMLElement>("[role=table][id] [data-row]"), table: before.closest<HTMLElement>("[role=table][id]")?.id } : null;
   const dialog = h("div", { class: `modal ${opts.className ?? ""}`, role: "dialog", "aria-modal": "true", "aria-label": opts.label }, opts.body);
   const overlay = h("div", { class: "modal-overlay" }, dialog);
   const close = () => {
@@ -24,7 +27,12 @@ export function showModal(opts: { label: string; className?: string; body: HTMLE
     open = null;
     overlay.remove();
     opts.onClose?.();
-    if (before && before.isConnected) before.focus();
+    // Where it came from: the element, its redrawn twin, or its table row.
+    const target =
+      (before?.isConnected ? before : null) ??
+      (back ? findByKey(document, back.key) : null) ??
+      (back?.row && back.table ? document.querySelector<HTMLElement>(`#${back.table} [data-row="${back.row.dataset.row}"]`) : null);
+    target?.focus({ preventScroll: true });
   };
   overlay.addEventListener("mousedown", (e) => {
     if (e.target === overlay) close();
