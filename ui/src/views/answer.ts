@@ -55,7 +55,7 @@ function shortId(id: string): string {
 }
 
 /** Which tabs hold data this flow did not read (so "0" would be a lie). */
-function notRead(result: LookupResult): Set<Tab> {
+export function notRead(result: LookupResult): Set<Tab> {
   const res = new Set<Resource>(result.context.resources);
   const out = new Set<Tab>();
   if (!res.has("medication-dispense")) out.add("dispenses");
@@ -101,7 +101,7 @@ export class AnswerView {
         fill(this.el, this.stateBox(s.ended ? t("state.ended") : t("state.empty"), s.ended ? null : t("state.emptyHint"), "state-empty"), this.keysHelp());
         break;
       case "fetching":
-        fill(this.el, h("div", { class: "fetching", id: "status", role: "status" }, h("div", { class: "progress", "aria-hidden": "true" }, h("div", { class: "progress-bar" })), t("state.fetching")));
+        fill(this.el, h("div", { class: "fetching", id: "status" }, h("div", { class: "progress", "aria-hidden": "true" }, h("div", { class: "progress-bar" })), t("state.fetching")));
         break;
       case "idle-cleared":
         fill(this.el, this.stateBox(s.minutes === 1 ? t("state.idleClearedOne") : t("state.idleCleared", { n: s.minutes }), null, "state-idle"));
@@ -116,7 +116,7 @@ export class AnswerView {
   }
 
   private stateBox(title: string, hint: string | null, cls: string): HTMLElement {
-    return h("div", { class: `state ${cls}`, id: "status", role: "status" }, h("p", { class: "state-title" }, title), hint && h("p", { class: "state-hint" }, hint));
+    return h("div", { class: `state ${cls}`, id: "status" }, h("p", { class: "state-title" }, title), hint && h("p", { class: "state-hint" }, hint));
   }
 
   private keysHelp(): HTMLElement {

@@ -4,7 +4,8 @@ import { t } from "../i18n";
 import type { Counter, Change } from "../counter";
 import { TABS } from "../counter";
 import { QueryView } from "./query";
-import { AnswerView } from "./answer";
+import { AnswerView, notRead } from "./answer";
+import { Announcer, lookupSentence } from "./announce";
 import type { PrintoutKind } from "../bindings/PrintoutKind";
 
 export type CounterViewActions = {
@@ -18,15 +19,16 @@ export class CounterView {
   readonly el: HTMLElement;
   readonly query: QueryView;
   readonly answer: AnswerView;
+  readonly announcer = new Announcer();
   private readonly off: () => void;
 
   constructor(
     private readonly counter: Counter,
     private readonly actions: CounterViewActions,
   ) {
-    this.query = new QueryView(counter);
+    this.query = new QueryView(counter, (text) => this.announcer.say(text));
     this.answer = new AnswerView(counter, actions);
-    this.el = h("main", { class: "counter", id: "counter" }, this.query.el, this.answer.el);
+    this.el = h("main", { class: "counter", id: "counter" }, this.query.el, this.answer.el, this.announcer.el);
     this.off = counter.onChange((c) => this.changed(c));
   }
 
@@ -51,6 +53,7 @@ export class CounterView {
         this.query.renderChecks();
         const focusWasInAnswer = this.answer.el.contains(document.activeElement);
         this.answer.render();
+        this.announceStatus();
         const s = this.counter.status.kind;
         if (s === "result" || s === "error") {
           // The next scan replaces the number; the retry button gets focus after network trouble.
@@ -78,6 +81,15 @@ export class CounterView {
     this.query.focusPnr();
   }
 
+  /** One sentence per lookup, and the screen's state after Avsluta kund or the idle timeout.
+   *  Errors speak for themselves (role=alert). */
+  private announceStatus() {
+    const s = this.counter.status;
+    if (s.kind === "result") this.announcer.say(lookupSentence(s.result, !notRead(s.result).has("dispenses")));
+    else if (s.kind === "idle-cleared" || (s.kind === "empty" && s.ended)) this.announcer.say(this.answer.el.querySelector(".state-title")?.textContent ?? "");
+    else this.announcer.clear();
+  }
+
   /** The counter's keys (UX.md). True when the key was used. */
   handleKey(e: KeyboardEvent): boolean {
     const target = e.target as HTMLElement | null;
@@ -96,7 +108,11 @@ export class CounterView {
       if (/^[1-5]$/.test(e.key)) {
         e.preventDefault();
         if (this.counter.status.kind === "result") {
-          this.counter.setTab(TABS[Number(e.key) - 1]);
+          const tab = TABS[Number(e.key) - 1];
+          this.counter.setTab(tab);
+          // Focus stays where it was, so the switch is said.
+          const btn = this.answer.el.querySelector(`#tab-${tab}`);
+          if (btn) this.announcer.say(t("announce.tab", { tab: btn.firstChild?.textContent?.trim() ?? "", n: btn.querySelector(".count")?.textContent ?? "" }));
         }
         return true;
       }

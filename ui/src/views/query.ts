@@ -7,7 +7,24 @@ import type { Counter } from "../counter";
 import type { FlowInfo } from "../bindings/FlowInfo";
 import type { IdCheck } from "../bindings/IdCheck";
 
-function checkText(c: IdCheck | null, text: string): { state: string; ok: string; error: string; cls: string } {
+/** A number still being typed: fewer digits than its form needs. Fewer than 10 always; 10 or 11
+ *  when the 12-digit form is on its way (ÅÅÅÅMMDD- typed, or no separator and a century first),
+ *  so "19680415-23" is not yet "Datumet finns inte". */
+export function stillTyping(text: string): boolean {
+  if (!/^[0-9 +-]*$/.test(text)) return false;
+  const digits = text.replace(/[^0-9]/g, "");
+  if (digits.length < 10) return true;
+  if (digits.length >= 12) return false;
+  const sep = text.search(/[-+]/);
+  if (sep >= 0) return text.slice(0, sep).replace(/[^0-9]/g, "").length === 8;
+  return /^(18|19|20)/.test(digits);
+}
+
+type CheckText = { state: string; ok: string; error: string; cls: string };
+
+/** What the field says about a number. While it is still being typed only a calm hint (the digit
+ *  count), never a red error; after leaving the field (blurred) the reason is said as it is. */
+function checkText(c: IdCheck | null, text: string, blurred = false): CheckText {
   if (!c || !text.trim()) return { state: "", ok: "", error: "", cls: "" };
   if (c.ok) {
     const key = c.kind === "samordningsnummer" ? "pnr.validSamordning" : "pnr.valid";
@@ -15,8 +32,7 @@ function checkText(c: IdCheck | null, text: string): { state: string; ok: string
   }
   const digits = text.replace(/[^0-9]/g, "").length;
   const reason = pick(c.errorSv ?? "", c.errorEn);
-  // Still typing: a calm hint, not a red error.
-  if (digits < 10 && /^[0-9 +-]*$/.test(text)) return { state: "", ok: "", error: reason, cls: "typing" };
+  if (!blurred && stillTyping(text)) return { state: "", ok: "", error: digits < 10 ? reason : t("pnr.typing12", { n: digits }), cls: "typing" };
   return { state: "✗", ok: "", error: reason, cls: "invalid" };
 }
 
@@ -31,7 +47,16 @@ export class QueryView {
   private readonly confirmEl: HTMLElement;
   private readonly flowHint: HTMLElement;
 
-  constructor(private readonly counter: Counter) {
+  /** The personnummer field was left with this text (its check is then said in full). */
+  private blurredText: string | null = null;
+  /** The last check said aloud per field, so each is said once. */
+  private spoken = "";
+  private readonly spokenFor = { agent: "", guardian: "" };
+
+  constructor(
+    private readonly counter: Counter,
+    private readonly announce: (text: string) => void = () => {},
+  ) {
     this.pnrInput = h("input", {
       id: "pnr",
       type: "text",
@@ -42,21 +67,32 @@ export class QueryView {
       placeholder: t("pnr.placeholder"),
       "aria-describedby": "pnr-hint",
       value: counter.pnr,
-      on: { input: () => void this.counter.setPnr(this.pnrInput.value) },
+      on: {
+        input: () => {
+          this.blurredText = null;
+          void this.counter.setPnr(this.pnrInput.value);
+        },
+        blur: () => {
+          this.blurredText = this.pnrInput.value;
+          this.renderChecks();
+        },
+      },
     });
     this.pnrState = h("span", { id: "pnr-state", class: "pnr-state", "aria-hidden": "true" });
     this.pnrOk = h("span", { id: "pnr-ok" });
     this.pnrError = h("span", { id: "pnr-error" });
     this.pnrRow = h("div", { class: "pnr-row" }, this.pnrInput, this.pnrState);
     this.flowsEl = h("fieldset", { id: "flows", class: "flows" });
-    this.flowHint = h("p", { id: "flow-hint", class: "pnr-hint small invalid", "aria-live": "polite" });
+    this.flowHint = h("p", { id: "flow-hint", class: "pnr-hint small invalid" });
     this.confirmEl = h("div", { id: "confirmations", class: "confirmations" });
     this.el = h(
       "section",
       { class: "query", "aria-label": t("query.label") },
       h("label", { for: "pnr", class: "field-label" }, t("pnr.label")),
       this.pnrRow,
-      h("div", { id: "pnr-hint", class: "pnr-hint", "aria-live": "polite" }, this.pnrOk, this.pnrError),
+      // Not a live region: read with the field (aria-describedby); said aloud only when the
+      // number is complete or the field is left (renderChecks), not at every keystroke.
+      h("div", { id: "pnr-hint", class: "pnr-hint" }, this.pnrOk, this.pnrError),
       this.flowsEl,
       this.flowHint,
       h("button", { type: "button", id: "fetch", class: "primary fetch-btn", on: { click: () => void this.counter.lookup() } }, t("fetch.button"), " ", h("kbd", null, "⏎ Enter")),
@@ -79,7 +115,11 @@ export class QueryView {
   }
 
   renderChecks() {
-    const c = checkText(this.counter.checks.pnr, this.counter.pnr);
+    const blurred = this.blurredText !== null && this.blurredText === this.counter.pnr;
+    const c = checkText(this.counter.checks.pnr, this.counter.pnr, blurred);
+    const said = c.ok || c.error;
+    if (c.cls !== "typing" && said && said !== this.spoken) this.announce(said);
+    this.spoken = c.cls === "typing" ? "" : said;
     this.pnrState.textContent = c.state;
     this.pnrOk.textContent = c.ok;
     this.pnrError.textContent = c.error;
@@ -90,6 +130,9 @@ export class QueryView {
       if (!el) continue;
       const x = checkText(this.counter.checks[field], this.counter[field]);
       el.textContent = x.ok || x.error;
+      const said = x.cls === "typing" ? "" : x.ok || x.error;
+      if (said && said !== this.spokenFor[field]) this.announce(said);
+      this.spokenFor[field] = said;
       el.className = `pnr-hint small ${x.cls}`;
       const state = this.el.querySelector<HTMLElement>(`#${field}-state`);
       if (state) state.textContent = x.state;
@@ -101,6 +144,7 @@ export class QueryView {
   /** A short word when an F-key has no flow for this role. */
   flashHint(text: string) {
     this.flowHint.textContent = text;
+    this.announce(text);
   }
 
   /** The flow picker and the confirmations; rebuilt when the flow changes. */
@@ -165,7 +209,7 @@ export class QueryView {
           h("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", maxlength: 16, value, "aria-describedby": `${id}-hint`, on: { input: (e: Event) => void set((e.target as HTMLInputElement).value) } }),
           h("span", { id: `${id}-state`, class: "pnr-state", "aria-hidden": "true" }),
         ),
-        h("div", { id: `${id}-hint`, class: "pnr-hint small", "aria-live": "polite" }),
+        h("div", { id: `${id}-hint`, class: "pnr-hint small" }),
       );
     if (needs.has("patient-consent")) parts.push(checkbox("consent", t("confirm.consent"), this.counter.consent, (v) => this.counter.setConsent(v)));
     if (needs.has("identity-checked")) parts.push(checkbox("identity", t("confirm.identity"), this.counter.identityChecked, (v) => this.counter.setIdentityChecked(v)));
