@@ -165,7 +165,8 @@ export class App {
       s.logWarning && h("span", { class: "tag tag-red", id: "log-warning-header", role: "alert", title: pick(s.logWarning.message, s.logWarning.messageEn) }, t("header.logWarning")),
       u && h("span", { class: "user", id: "user" }, h("strong", null, u.name ?? u.user), " · ", t(`role.${u.role}`)),
       u && h("nav", { class: "nav" }, nav("open-counter", t("header.counter"), "counter"), nav("open-log", t("header.log"), "log"), nav("open-settings", t("header.settings"), "settings"), h("button", { type: "button", id: "logout", class: "nav-btn", on: { click: () => void this.logout() } }, t("header.logout"))),
-      h("button", { type: "button", id: "lang-switch", class: "nav-btn lang", title: t("header.languageHint"), "aria-label": t("header.languageHint"), on: { click: () => this.switchLanguage() } }, t("header.language")),
+      // Named by its visible text (in the language it names); what it does is its description.
+      h("button", { type: "button", id: "lang-switch", class: "nav-btn lang", lang: lang() === "sv" ? "en" : "sv", title: t("header.languageHint"), on: { click: () => this.switchLanguage() } }, t("header.language")),
     );
   }
 

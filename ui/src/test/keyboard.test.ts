@@ -107,7 +107,7 @@ describe("roving focus in the list", () => {
     app.counterView!.answer.refreshRevealed();
     expect(focusedRow()).toBe("2");
     expect(document.activeElement).toBe(rowEl(2));
-  });
+  }, 30_000); // 600 prescriptions and 5,000 dispenses built in the fake backend: slow on a busy machine
 
   it("Tab leaves the list from the active row: the next tab stop after it is outside the table", async () => {
     await setup();

@@ -25,9 +25,14 @@ const EMPTY_KEYS: Record<Tab, Key> = { current: "tab.emptyCurrent", future: "tab
 
 function line(...parts: (Node | string | null | false | undefined)[]): HTMLElement {
   const kept = parts.filter((p) => p !== null && p !== false && p !== undefined && p !== "") as (Node | string)[];
-  const el = h("div", { class: "cell-line" }, kept);
+  const isMasked = (p: Node | string) => p instanceof HTMLElement && (p.hasAttribute("data-masked") || p.querySelector("[data-masked]") !== null);
+  if (kept.some(isMasked)) {
+    // A masked value and its *visa* are never cut off: the text beside them gives way instead.
+    return h("div", { class: "cell-line has-masked" }, kept.map((p) => (typeof p === "string" ? h("span", { class: "cl-text", title: p }, p) : p)));
+  }
   // The full text on hover when a narrow column cuts it (masked fields have no text to leak).
-  if (kept.every((p) => typeof p === "string" || (p instanceof HTMLElement && !p.querySelector("[data-masked]") && !p.hasAttribute("data-masked")))) el.title = el.textContent ?? "";
+  const el = h("div", { class: "cell-line" }, kept);
+  el.title = el.textContent ?? "";
   return el;
 }
 
@@ -406,7 +411,7 @@ function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; 
   return [
     {
       title: t("col.product"),
-      width: "minmax(180px, 2.2fr)",
+      width: "minmax(120px, 2.2fr)",
       render: (r) => [
         line(h("strong", null, productName(r.product))),
         sub(
@@ -419,14 +424,14 @@ function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; 
     },
     {
       title: t("col.dosage"),
-      width: "minmax(160px, 2fr)",
+      width: "minmax(110px, 2fr)",
       render: (r) => [line(r.dosage ?? "–"), dosageSub(r, ctx, opts)],
     },
-    { title: t("col.left"), width: "76px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },
+    { title: t("col.left"), width: "64px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },
     validity,
-    { title: t("col.prescriber"), width: "minmax(150px, 1.6fr)", render: (r) => prescriberCells(r.prescriber, ctx) },
+    { title: t("col.prescriber"), width: "minmax(110px, 1.6fr)", render: (r) => prescriberCells(r.prescriber, ctx) },
     // Shown when some row has one, so the names get the room otherwise.
-    ...(opts.markers ? [{ title: t("col.marking"), width: "minmax(130px, 1.3fr)", className: "markers", render: (r: PrescriptionView) => markers(r.markers) }] : []),
+    ...(opts.markers ? [{ title: t("col.marking"), width: "minmax(90px, 1.3fr)", className: "markers", render: (r: PrescriptionView) => markers(r.markers) }] : []),
   ];
 }
 
@@ -439,17 +444,17 @@ function dispenseColumns(ctx: GuardCtx): Column<DispenseView>[] {
     },
     {
       title: t("col.product"),
-      width: "minmax(170px, 2.4fr)",
+      width: "minmax(120px, 2.4fr)",
       render: (d) => [
         line(h("strong", { class: "strike" }, `${d.packages ?? 1} x ${productName(d.product)}`)),
         sub(d.credited?.comment ?? [d.product.form, d.product.substance].filter(Boolean).join(" · "), d.channel === "paper" && tag(t("disp.paper"), "tag-grey"), d.substituted && tag(t("disp.substituted"), "tag-grey")),
       ],
     },
-    { title: t("col.dosage"), width: "minmax(100px, 1.3fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
-    { title: t("col.quantity"), width: "64px", className: "num", render: (d) => h("span", { class: "strike" }, d.quantity ?? "–") },
-    { title: t("col.prescriber"), width: "minmax(120px, 1.5fr)", render: (d) => prescriberCells(d.prescriber, ctx) },
-    { title: t("col.pharmacy"), width: "minmax(110px, 1.5fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
-    { title: t("col.atc"), width: "70px", render: (d) => d.product.atc ?? "–" },
+    { title: t("col.dosage"), width: "minmax(80px, 1.3fr)", render: (d) => line(h("span", { class: "strike" }, d.dosage ?? "–")) },
+    { title: t("col.quantity"), width: "56px", className: "num", render: (d) => h("span", { class: "strike" }, d.quantity ?? "–") },
+    { title: t("col.prescriber"), width: "minmax(100px, 1.5fr)", render: (d) => prescriberCells(d.prescriber, ctx) },
+    { title: t("col.pharmacy"), width: "minmax(100px, 1.5fr)", render: (d) => [line(guarded(d.pharmacy.name, ctx) ?? "–"), d.markers.length ? sub(...markers(d.markers)) : null] },
+    { title: t("col.atc"), width: "64px", render: (d) => d.product.atc ?? "–" },
   ];
 }
 
@@ -460,10 +465,10 @@ function lockColumns(rx: PrescriptionView[]): Column<LockView>[] {
     return p ? productName(p.product) : chain;
   };
   return [
-    { title: t("col.lockKind"), width: "160px", render: (l) => line(h("strong", null, t(`lock.${l.kind}` as Key))) },
-    { title: t("col.lockScope"), width: "150px", render: (l) => t(`lock.${l.scope}` as Key) },
-    { title: t("col.lockContent"), width: "170px", render: (l) => t(`lock.${l.content}` as Key) },
-    { title: t("col.lockAgainst"), width: "minmax(160px, 1fr)", render: (l) => t(`lock.${l.against}` as Key) },
-    { title: t("col.lockItem"), width: "minmax(160px, 1.4fr)", render: (l) => chainName(l.chainId) },
+    { title: t("col.lockKind"), width: "130px", render: (l) => line(h("strong", null, t(`lock.${l.kind}` as Key))) },
+    { title: t("col.lockScope"), width: "120px", render: (l) => t(`lock.${l.scope}` as Key) },
+    { title: t("col.lockContent"), width: "130px", render: (l) => t(`lock.${l.content}` as Key) },
+    { title: t("col.lockAgainst"), width: "minmax(110px, 1fr)", render: (l) => t(`lock.${l.against}` as Key) },
+    { title: t("col.lockItem"), width: "minmax(110px, 1.4fr)", render: (l) => chainName(l.chainId) },
   ];
 }
