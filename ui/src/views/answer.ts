@@ -427,7 +427,7 @@ function prescriptionColumns(tab: Tab, ctx: GuardCtx, opts: { markers: boolean; 
       width: "minmax(110px, 2fr)",
       render: (r) => [line(r.dosage ?? "–"), dosageSub(r, ctx, opts)],
     },
-    { title: t("col.left"), width: "64px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },
+    { title: t("col.left"), width: "72px", className: "num", render: (r) => (r.dispensesAllowed !== null ? t("rx.leftOf", { left: Math.max(0, r.dispensesAllowed - r.dispensesMade), total: r.dispensesAllowed }) : "–") },
     validity,
     { title: t("col.prescriber"), width: "minmax(110px, 1.6fr)", render: (r) => prescriberCells(r.prescriber, ctx) },
     // Shown when some row has one, so the names get the room otherwise.
