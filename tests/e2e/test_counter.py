@@ -2,7 +2,9 @@
 WebDriver. Logs in, runs each of the five flows on a fitting test patient, checks that a protected
 patient's location-revealing fields are masked, reveals one and finds it in the access log, and
 prints to the CUPS queue "PDF", reads the file it wrote and finds the printout's and the login's
-rows in the access log, and clears the customer. Prints 'N passed, M failed'."""
+rows in the access log, and clears the customer. In each state it visits axe-core checks the
+window against WCAG 2.1 A/AA (also at 1024×768 and at 200 % zoom); a keyboard-only errand proves
+that exactly one lookup reached NLL. Prints 'N passed, M failed'."""
 import glob
 import os
 import sqlite3
@@ -19,6 +21,7 @@ APP = sys.argv[1]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
 VUXEN, SKYDDAD, BARN = "19680415-2384", "19850923-4822", "20170314-2461"
 FULLMAKT, OMBUD, VARDNADSHAVARE = "19481201-4225", "19750417-0775", "19860630-1284"
+STORKUND = "19500125-3060"
 
 s = Session(APP)
 results = []
@@ -71,6 +74,17 @@ def expect_patient(name):
     assert name in s.text(s.find("#patient-name")), s.text(s.find("#patient-banner"))
 
 
+def check_axe(state):
+    """No WCAG 2.1 A/AA violation axe-core can find in the window in this state."""
+    found = s.axe()
+    if found:
+        lines = [f"axe-core in state {state!r}: {len(found)} violation(s)"]
+        for rule, impact, help_, nodes in found:
+            lines.append(f"  {rule} ({impact}): {help_}")
+            lines += [f"    {target}  {html}\n      {summary}" for target, html, summary in nodes]
+        raise AssertionError("\n".join(lines))
+
+
 def log_mark():
     """The newest row of the app's access log (RECEPTDISK_HOME/access-log.sqlite3) now."""
     return access_log("SELECT coalesce(max(id), 0) FROM access_log")[0][0]
@@ -106,6 +120,7 @@ def print_to_pdf_queue():
     s.wait("#print-preview-img:not([hidden])", timeout=30)
     caption = s.text(s.find("#print-preview-caption"))  # "Förhandsvisning, sida 1 av N"
     preview_pages = int(caption.rsplit(" ", 1)[-1])
+    check_axe("print panel")
     s.click(s.find('#printer option[value="PDF"]'))
     s.click(s.find("#print-go"))
     s.wait("#print-msg.ok", text="PDF", timeout=60)
@@ -127,9 +142,12 @@ def print_to_pdf_queue():
 @test
 def logs_in_as_a_test_pharmacist():
     s.wait("#training-band", text="ÖVNINGSLÄGE – testdata", timeout=30)
-    s.click(s.wait('[data-login="farmaceut"]'))
+    s.wait('[data-login="farmaceut"]')
+    check_axe("login")
+    s.click(s.find('[data-login="farmaceut"]'))
     s.wait("#user", text="Farmaceut")
     assert "Expediering" in s.text(s.find("#flows"))
+    check_axe("counter, waiting for a customer")
 
 
 @test
@@ -138,6 +156,7 @@ def expediering_shows_the_ordinary_patients_list():
     expect_patient("Karin Andersson")
     assert "24 månaderna" in s.page_text()
     s.screenshot(os.path.join(OUT, "counter-ordinary.png"))
+    check_axe("result")
 
 
 @test
@@ -162,6 +181,7 @@ def treatment_reason_with_the_patients_consent():
     rx = s.attr(ask, "data-reason-ask")
     s.click(ask)
     s.wait(".reason-confirm")
+    check_axe("treatment-reason dialog")
     s.click(s.find("#reason-consent"))
     s.click(s.find(f'[data-reason-ok="{rx}"]'))
     reason = s.wait(f'[data-reason="{rx}"]', timeout=30)
@@ -170,12 +190,14 @@ def treatment_reason_with_the_patients_consent():
     expect_patient("Karin Andersson")
     s.click(s.find("#open-log"))
     s.wait("#log-table", text="TILLFALLIGT_SAMTYCKE_BEHANDLINGSORSAK")
+    check_axe("Logg")
 
 
 @test
 def lakemedelsstod_needs_consent():
     lookup(VUXEN, "f2")
     assert "samtycke" in s.text(s.find("#error")).lower()
+    check_axe("refused by the access policy")
     lookup(VUXEN, "f2", consent=True)
     expect_patient("Karin Andersson")
 
@@ -208,9 +230,11 @@ def protected_patient_is_masked_and_a_reveal_is_logged():
     masked = s.find_all("[data-reveal]")
     assert masked, "no masked field offered for reveal"
     s.screenshot(os.path.join(OUT, "counter-protected.png"))
+    check_axe("protected patient")
     key = s.attr(masked[0], "data-reveal")
     s.click(masked[0])
     s.wait(".confirm", text="Åtkomsten loggas")
+    check_axe("reveal dialog")
     s.click(s.find("[data-reveal-ok]"))
     s.wait(f'[data-revealed="{key}"]')
     s.click(s.find("#open-log"))
@@ -258,6 +282,170 @@ def escape_clears_the_customer():
     s.wait("#status")
     assert "Karin Andersson" not in s.page_text()
     assert s.attr(s.find("#pnr"), "value") in ("", None)
+
+
+def tab_until(pred, limit=60):
+    """Presses Tab until the focused element `a` satisfies a JS expression; returns the presses."""
+    for n in range(limit):
+        if s.js(f"const a = document.activeElement; return !!(a && ({pred}))"):
+            return n
+        s.keys("tab")
+    raise AssertionError(f"Tab never reached {pred!r}; focus is on {s.focused()!r:.200}")
+
+
+def focused_row():
+    return s.js("const r = document.activeElement && document.activeElement.closest('#table [data-row]');"
+                "return r ? Number(r.dataset.row) : null")
+
+
+@test
+def keyboard_only_errand_on_storkund_sends_one_lookup():
+    end_customer()
+    mark = log_mark()
+    # A barcode scanner is a keyboard: the digits go to the personnummer field from wherever focus is.
+    s.keys("tab")
+    s.type_keys(STORKUND.replace("-", ""))
+    s.keys("f1")
+    s.keys("enter")
+    s.wait("#patient-banner, #error", timeout=60)
+    expect_patient("Ingrid Lundberg")
+    current = int(s.text(s.find("#tab-current .count")))
+    assert current > 100, current
+    # Tab enters the list once; End goes to the last current prescription.
+    tab_until("a.closest('#table [data-row]')")
+    s.keys("end")
+    assert focused_row() == current - 1, (focused_row(), current)
+    assert s.focused("getAttribute('aria-rowindex')") == str(current + 1)
+    # From there Tab leaves the list (through that row's buttons only) and reaches Skriv ut.
+    presses = tab_until("a.matches('.print-btn')", limit=8)
+    assert presses <= 4, presses
+    s.keys("enter")
+    s.wait("#print-preview-img:not([hidden])", timeout=60)
+    assert s.focused("id") == "print-go", s.focused()
+    s.keys("enter")
+    s.wait("#print-msg.ok", text="PDF", timeout=120)
+    s.keys("escape")
+    s.wait_gone("#print-panel")
+    assert s.js("return document.activeElement.matches('.print-btn')"), s.focused()
+    s.keys("escape")
+    s.wait("#status")
+    assert "Ingrid" not in s.page_text()
+    assert patient_lookups(mark) == 1, patient_lookups(mark)
+
+
+@test
+def keyboard_only_reveal_on_a_protected_patient_sends_one_lookup():
+    end_customer()
+    mark = log_mark()
+    s.type_keys(SKYDDAD.replace("-", ""))
+    s.keys("f1")
+    s.keys("enter")
+    s.wait("#protected-band", timeout=30)
+    tab_until("a.closest('#table [data-row]')")
+    for _ in range(40):  # down the list to the first row with something masked
+        if s.js("return !!document.activeElement.querySelector('[data-reveal]')"):
+            break
+        s.keys("down")
+    row = focused_row()
+    tab_until("a.matches('#table [data-reveal]')", limit=5)
+    key = s.focused("dataset.reveal")
+    s.keys("enter")
+    s.wait(".confirm", text="Åtkomsten loggas")
+    assert s.js("return !!document.activeElement.closest('.modal')")
+    s.keys("enter")
+    s.wait(f'[data-revealed="{key}"]', timeout=30)
+    # The visa button is gone; focus is back on its row, not on <body>.
+    assert focused_row() == row, (focused_row(), row, s.focused())
+    s.keys("escape")
+    s.wait("#status")
+    assert patient_lookups(mark) == 1, patient_lookups(mark)
+
+
+def window_size(width, height):
+    s.s("POST", "/window/rect", {"width": width, "height": height})
+    end = time.time() + 10
+    while time.time() < end and s.js("return [window.outerWidth, window.outerHeight]") != [width, height]:
+        time.sleep(0.1)
+
+
+def zoom(factor):
+    """The window's page zoom (WebKitGTK's zoom level, what a magnifier user sets)."""
+    s.s("POST", "/execute/async", {"args": [factor], "script":
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke('plugin:webview|set_webview_zoom', {value: arguments[0]})"
+        ".then(() => done('ok'), e => done('ERR ' + e));"})
+    end = time.time() + 10
+    while time.time() < end and abs(s.js("return window.innerWidth") * factor - s.js("return window.outerWidth")) > 24:
+        time.sleep(0.1)
+
+
+LAYOUT = """
+const vw = document.documentElement.clientWidth, vh = window.innerHeight;
+const inside = (el, box) => { const a = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+  return a.width > 0 && a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1; };
+const reveals = [...document.querySelectorAll('#table [data-reveal]')];
+const band = document.querySelector('#protected-band');
+const table = document.querySelector('#table .vt-viewport');
+return {
+  sideways: document.documentElement.scrollWidth - vw,
+  tableHeight: table ? table.getBoundingClientRect().height : 0,
+  reveals: reveals.length,
+  cutReveals: reveals.filter(b => !inside(b, b.closest('.vt-cell')) || b.getBoundingClientRect().right > vw).map(b => b.dataset.reveal),
+  headerHeight: document.querySelector('.app-header').getBoundingClientRect().height,
+  cards: !!document.querySelector('#table.vt-cards'),
+  band: band ? [band.getBoundingClientRect().top, band.getBoundingClientRect().bottom, vh] : null,
+};
+"""
+
+
+@test
+def layout_holds_at_1024x768():
+    window_size(1024, 768)
+    try:
+        lookup(SKYDDAD, "f1")
+        s.wait("#protected-band")
+        got = s.js(LAYOUT)
+        assert got["sideways"] <= 0, got
+        assert got["tableHeight"] > 150, got
+        assert got["reveals"] > 0 and not got["cutReveals"], got
+        assert got["headerHeight"] <= 48, got
+        assert not got["cards"], got
+        s.screenshot(os.path.join(OUT, "counter-1024x768.png"))
+        check_axe("1024×768, protected patient")
+        s.keys("control", "4")
+        check_axe("1024×768, dispensed")
+    finally:
+        window_size(1280, 800)
+
+
+@test
+def reflows_at_200_percent_zoom():
+    zoom(2)
+    try:
+        assert s.js("return window.innerWidth") <= 640, s.js("return window.innerWidth")
+        lookup(SKYDDAD, "f1")
+        s.wait("#protected-band")
+        got = s.js(LAYOUT)
+        assert got["cards"], got
+        assert got["sideways"] <= 0, got
+        assert got["tableHeight"] > 150, got
+        assert got["reveals"] > 0 and not got["cutReveals"], got
+        s.screenshot(os.path.join(OUT, "counter-200.png"))
+        check_axe("200 % zoom, protected patient")
+        # Scrolled to the end of the page the red band is still in sight.
+        s.js("window.scrollTo(0, document.documentElement.scrollHeight)")
+        time.sleep(0.3)
+        top, bottom, vh = s.js(LAYOUT)["band"]
+        assert top >= 0 and bottom <= vh, (top, bottom, vh)
+        assert s.js("return window.scrollY") > 0, "the page did not scroll: nothing was below the fold?"
+        s.screenshot(os.path.join(OUT, "counter-200-scrolled.png"))
+        # Every card's fields and its visa are reachable by keyboard too.
+        tab_until("a.closest('#table [data-row]')")
+        s.keys("end")
+        check_axe("200 % zoom, last card focused")
+    finally:
+        s.js("window.scrollTo(0, 0)")
+        zoom(1)
 
 
 s.close()

@@ -9,8 +9,19 @@ import urllib.error
 import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
-KEYS = {"enter": "\ue007", "escape": "\ue00c", "f1": "\ue031", "f2": "\ue032", "f3": "\ue033",
+KEYS = {"enter": "\ue007", "escape": "\ue00c", "end": "\ue010", "home": "\ue011", "pageup": "\ue00e",
+        "pagedown": "\ue00f", "up": "\ue013", "down": "\ue015", "shift": "\ue008", "f1": "\ue031", "f2": "\ue032", "f3": "\ue033",
         "f4": "\ue034", "f5": "\ue035", "control": "\ue009", "tab": "\ue004"}
+
+
+# The WCAG 2.1 A and AA rules; every node of a violation with its selector and markup.
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
+  .then(r => done(JSON.stringify(r.violations.map(v => [v.id, v.impact, v.help,
+      v.nodes.slice(0, 5).map(n => [n.target.join(' '), n.html.slice(0, 160), (n.failureSummary || '').slice(0, 300)])]))))
+  .catch(e => done('ERR ' + e));
+"""
 
 
 class WebDriverError(Exception):
@@ -100,6 +111,31 @@ class Session:
 
     def js(self, script, *args):
         return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def type_keys(self, text):
+        """Types text key by key on the focused element (as a barcode scanner does)."""
+        seq = []
+        for ch in text:
+            seq += [{"type": "keyDown", "value": ch}, {"type": "keyUp", "value": ch}]
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "kb", "actions": seq}]})
+        self.s("DELETE", "/actions")
+
+    def focused(self, prop="outerHTML"):
+        """A property of the focused element (document.activeElement)."""
+        return self.js(f"const a = document.activeElement; return a ? a.{prop} : null")
+
+    def axe(self):
+        """WCAG 2.1 A/AA violations axe-core finds in the window now: [(id, impact, help, [(target, html)])].
+        axe-core comes from ui/node_modules (npm devDependency); WebKitWebDriver runs injected
+        scripts despite the window's CSP. Injected once per page load."""
+        if not self.js("return typeof window.axe === 'object'"):
+            path = os.path.join(os.path.dirname(__file__), "..", "..", "ui", "node_modules", "axe-core", "axe.min.js")
+            with open(path, encoding="utf-8") as f:
+                self.js(f.read() + "; return typeof axe;")
+        out = self.s("POST", "/execute/async", {"args": [], "script": AXE_RUN})
+        if not isinstance(out, str) or out.startswith("ERR"):
+            raise WebDriverError(f"axe-core did not run: {out!r}")
+        return json.loads(out)
 
     def keys(self, *names):
         """Press keys on the focused element, e.g. keys("f2") or keys("escape")."""
