@@ -38,12 +38,21 @@ pub struct Target {
     /// Client configuration file (TOML; see the README, section "The NLL client").
     #[arg(long, value_name = "FILE", conflicts_with_all = ["base_url", "sim"])]
     pub config: Option<PathBuf>,
-    /// NLL's FHIR base URL (https, or http to this computer), with --token.
-    #[arg(long, value_name = "URL", requires = "token", conflicts_with = "sim")]
+    /// NLL's FHIR base URL (https, or http to this computer), with --token or --token-file.
+    #[arg(long, value_name = "URL", conflicts_with = "sim")]
     pub base_url: Option<String>,
-    /// A static access token (test environments).
+    /// A static access token (test environments). `-` reads it from standard input: a token
+    /// written on the command line is visible to every user of this computer (`ps`).
     #[arg(long, value_name = "TOKEN", requires = "base_url")]
     pub token: Option<String>,
+    /// The static access token from a file (its first line), e.g. one only you can read.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "base_url",
+        conflicts_with = "token"
+    )]
+    pub token_file: Option<PathBuf>,
     /// Start the NLL test server in-process (mutual TLS, fresh test certificates) and use it.
     #[arg(long)]
     pub sim: bool,
@@ -175,6 +184,31 @@ pub async fn start_sim(
     })
 }
 
+/// The token of `--token TOKEN`, `--token -` (standard input) or `--token-file FILE`: the first
+/// line, trimmed.
+fn static_token(t: &Target) -> anyhow::Result<String> {
+    use std::io::Read;
+    let text = match (&t.token, &t.token_file) {
+        (Some(dash), None) if dash == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| anyhow::anyhow!("--token -: standard input kunde inte läsas: {e}"))?;
+            s
+        }
+        (Some(token), None) => token.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("--token-file {}: kunde inte läsas: {e}", path.display())
+        })?,
+        _ => anyhow::bail!("--base-url behöver --token-file FIL eller --token - (standard input)"),
+    };
+    let token = text.lines().next().unwrap_or("").trim().to_string();
+    if token.is_empty() {
+        anyhow::bail!("åtkomsttoken är tom: ange den på första raden (--token-file) eller på standard input (--token -)");
+    }
+    Ok(token)
+}
+
 /// The endpoint the target options name. Configuration errors come back as `ClientError`s.
 pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError>> {
     if t.sim {
@@ -182,19 +216,22 @@ pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError
             start_sim(&t.login, t.date, std::time::Duration::ZERO).await?
         ));
     }
-    let mut config = match (&t.config, &t.base_url, &t.token) {
-        (Some(path), _, _) => match ClientConfig::load(path) {
+    let mut config = match (&t.config, &t.base_url) {
+        (Some(path), _) => match ClientConfig::load(path) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         },
-        (None, Some(url), Some(token)) => {
-            let c = ClientConfig::with_static_token(url, token);
+        (None, Some(url)) => {
+            let token = static_token(t)?;
+            let c = ClientConfig::with_static_token(url, &token);
             if let Err(e) = c.validate() {
                 return Ok(Err(e));
             }
             c
         }
-        _ => anyhow::bail!("ange --config FILE, --base-url URL --token TOKEN eller --sim"),
+        _ => anyhow::bail!(
+            "ange --config FILE, --base-url URL --token-file FIL (eller --token -) eller --sim"
+        ),
     };
     if t.date.is_some() {
         config.today = t.date;

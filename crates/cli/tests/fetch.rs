@@ -355,3 +355,86 @@ fn bench_fetch_reports_time_and_round_trips() {
     );
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// The token from a file or from standard input, never needed on the command line (where
+/// every user of the computer sees it in `ps`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_from_a_file_or_standard_input() {
+    let sim = nll_sim::start(nll_sim::SimConfig {
+        tls: None,
+        ..nll_sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = sim.fhir_base();
+    let token = sim.token_for("farmaceut");
+    let data = data_dir();
+    std::fs::create_dir_all(&data).unwrap();
+    let token_file = data.join("token.txt");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let empty_file = data.join("empty.txt");
+    std::fs::write(&empty_file, "\n").unwrap();
+    let run = |how: Vec<String>, stdin: Option<String>| {
+        let data = data.clone();
+        let base = base.clone();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            let mut child = Command::new(env!("CARGO_BIN_EXE_nllc"))
+                .args(["fetch", "--base-url", &base])
+                .args(&how)
+                .args(["--personnummer", VUXEN, "--flow", "expediering"])
+                .env("XDG_DATA_HOME", &data)
+                .env_remove("HTTP_PROXY")
+                .env_remove("http_proxy")
+                .env_remove("ALL_PROXY")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("run nllc");
+            let mut input = child.stdin.take().unwrap();
+            input
+                .write_all(stdin.unwrap_or_default().as_bytes())
+                .unwrap();
+            drop(input);
+            child.wait_with_output().unwrap()
+        })
+    };
+    let file = vec![
+        "--token-file".to_string(),
+        token_file.to_str().unwrap().into(),
+    ];
+    let o = run(file, None).await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("Karin Andersson"));
+
+    let o = run(
+        vec!["--token".into(), "-".into()],
+        Some(format!("{token}\n")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("Karin Andersson"));
+
+    // An empty token, a missing file, and --base-url without a token: usage errors, exit 2.
+    let empty = vec![
+        "--token-file".to_string(),
+        empty_file.to_str().unwrap().into(),
+    ];
+    let o = run(empty, None).await.unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("åtkomsttoken är tom"), "{}", err(&o));
+    let missing = vec![
+        "--token-file".to_string(),
+        data.join("nej.txt").to_str().unwrap().into(),
+    ];
+    let o = run(missing, None).await.unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("kunde inte läsas"), "{}", err(&o));
+    let o = run(vec![], None).await.unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("--token-file"), "{}", err(&o));
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
