@@ -340,43 +340,35 @@ pub(crate) async fn run(
         }));
     }
     let patient_ref = found.as_ref().and_then(|p| p.id.clone());
+    // A refusal from here on concerns the patient found: logged with it, then returned.
+    let protected = facts.protected;
+    let refuse = |d: Denial| -> ClientError {
+        let logged = log_denial(
+            client,
+            who,
+            req.flow,
+            context_id,
+            &d,
+            patient_ref.clone(),
+            protected,
+        );
+        logged.err().unwrap_or_else(|| ClientError::policy(&d))
+    };
     if let Ok(Some((answer, _, _))) = &poa {
         match answer {
             RegisterAnswer::Active => facts.power_of_attorney_active = Some(true),
             RegisterAnswer::NotActive => facts.power_of_attorney_active = Some(false),
             RegisterAnswer::Unknown(status) => {
-                let d = power_of_attorney_unverified(&Unverified::UnknownAnswer(status.clone()));
-                log_denial(
-                    client,
-                    who,
-                    req.flow,
-                    context_id,
-                    &d,
-                    patient_ref,
-                    facts.protected,
-                )?;
-                return Err(ClientError::policy(&d));
+                return Err(refuse(power_of_attorney_unverified(
+                    &Unverified::UnknownAnswer(status.clone()),
+                )));
             }
         }
     }
-    let ctx = match client
+    let ctx = client
         .policy
         .evaluate(who.role, req.flow, &facts, &confirmations)
-    {
-        Ok(c) => c,
-        Err(d) => {
-            log_denial(
-                client,
-                who,
-                req.flow,
-                context_id,
-                &d,
-                patient_ref,
-                facts.protected,
-            )?;
-            return Err(ClientError::policy(&d));
-        }
-    };
+        .map_err(refuse)?;
     let (patient_bundle, n_lookup, _) = lookup?;
     let n_guardian = guardian?.map(|(_, n, _)| n).unwrap_or(0);
     let n_poa = poa?.map(|(_, n, _)| n).unwrap_or(0);
@@ -453,21 +445,10 @@ pub(crate) async fn run(
         .find_map(|l| l.dos_patient)
     {
         facts.dos_consent = Some(dos);
-        if let Err(d) = client
+        client
             .policy
             .evaluate(who.role, req.flow, &facts, &confirmations)
-        {
-            log_denial(
-                client,
-                who,
-                req.flow,
-                context_id,
-                &d,
-                Some(pref),
-                facts.protected,
-            )?;
-            return Err(ClientError::policy(&d));
-        }
+            .map_err(refuse)?;
     }
 
     // 3. The list, then the one masking function.
