@@ -7,15 +7,16 @@ use nll::ids::IdKind;
 use nll::ids::PersonId;
 use nll::policy::FlowInfo;
 use nll::Role;
+use nll_client::doctor::DoctorReport;
 use nll_client::{
-    ClientError, LogEntry, LogFilter, LookupRequest, LookupResult, NewEntry, Revealed,
-    TreatmentReasonRequest, TreatmentReasonResult, UserInfo,
+    ClientError, ConfigProblem, Layers, LogEntry, LogFilter, LookupRequest, LookupResult,
+    MemorySecrets, NewEntry, Revealed, TreatmentReasonRequest, TreatmentReasonResult, UserInfo,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 
-use crate::settings::Settings;
+use crate::settings::{SecretInput, Settings, SECRET_ACCOUNTS};
 use crate::state::{lock, AppState, LogWarning};
 
 type Res<T> = Result<T, ClientError>;
@@ -44,6 +45,9 @@ pub struct SessionInfo {
     pub settings: Settings,
     /// A problem with the access log found at start (a broken chain, a log not written to).
     pub log_warning: Option<LogWarning>,
+    /// The configuration could not be read at start (file and line): the app runs in training
+    /// mode and shows this first, with *Använd övningsläge* and *Öppna inställningar*.
+    pub config_problem: Option<ConfigProblem>,
 }
 
 #[tauri::command]
@@ -78,6 +82,7 @@ pub async fn session_info(state: State<'_, AppState>) -> Res<SessionInfo> {
         training_users,
         settings: lock(&state.settings).clone(),
         log_warning: lock(state.log_warning.as_ref()).clone(),
+        config_problem: state.config_problem.clone(),
     })
 }
 
@@ -258,42 +263,110 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     lock(&state.settings).clone()
 }
 
-/// Saves settings (no secrets in them). Mode changes take effect at the next start.
-/// A change of a privileged setting (the NLL address, certificate, token source, mode, GLN) is
-/// an access-log row naming its key; without the row the settings are not saved.
+/// Saves *Inställningar*, all or nothing: the configuration is checked first (a problem names
+/// its key), then the secrets go to the keyring (if one cannot be stored, those already stored
+/// are put back and nothing is saved), then the user's file is written. Mode changes take
+/// effect at the next start.
 #[tauri::command]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<(), String> {
-    settings.validate()?;
-    let changed = crate::settings::privileged_changes(&lock(&state.settings), &settings);
-    for key in changed {
-        state
-            .as_actor(|who| state.log.append(&NewEntry::setting(who, key)))
-            .map_err(|e| e.message)?;
-    }
-    settings.save(&state.config_dir)?;
-    *lock(&state.settings) = settings;
-    Ok(())
-}
-
-/// Stores a secret (certificate password, client secret) in the OS keyring.
-#[tauri::command]
-pub fn store_secret(state: State<'_, AppState>, account: String, value: String) -> Res<()> {
-    let allowed = [
-        crate::settings::CERT_PASSWORD_ACCOUNT,
-        crate::settings::CLIENT_SECRET_ACCOUNT,
-    ];
-    if !allowed.contains(&account.as_str()) {
+pub fn save_settings(
+    state: State<'_, AppState>,
+    settings: Settings,
+    secrets: Vec<SecretInput>,
+) -> Res<Settings> {
+    let current = lock(&state.layers).clone();
+    let (proposed, table) = crate::settings::proposed_layers(&current, &state.paths, &settings)?;
+    if let Some(p) = proposed.problems().into_iter().next() {
+        let key = p.key.clone().unwrap_or_default();
         return Err(ClientError::invalid_input(
-            "Okänd nyckel för nyckelringen.",
-            "Unknown keyring account.",
+            format!("{} ({key})", p.message),
+            format!("{} ({key})", p.message_en),
         ));
     }
-    state.as_actor(|who| {
-        state
-            .log
-            .append(&NewEntry::setting(who, &format!("keyring.{account}")))
-    })?;
-    nll_client::KeyringStore.set(&account, &value)
+    // A change of a privileged setting (the NLL address, certificate, token source, mode, GLN)
+    // and every secret stored is an access-log row naming its key (never a value); without the
+    // rows nothing is saved.
+    let mut keys: Vec<String> =
+        crate::settings::privileged_changes(&lock(&state.settings), &settings)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+    keys.extend(
+        secrets
+            .iter()
+            .filter(|s| !s.value.is_empty() && SECRET_ACCOUNTS.contains(&s.account.as_str()))
+            .map(|s| format!("keyring.{}", s.account)),
+    );
+    for key in &keys {
+        state.as_actor(|who| state.log.append(&NewEntry::setting(who, key)))?;
+    }
+    let store = nll_client::KeyringStore;
+    let mut stored: Vec<(String, Option<nll_client::Secret>)> = Vec::new();
+    let undo = |stored: &[(String, Option<nll_client::Secret>)]| {
+        for (account, before) in stored.iter().rev() {
+            let _ = match before {
+                Some(v) => store.set(account, v.expose()),
+                None => store.delete(account),
+            };
+        }
+    };
+    for s in secrets.iter().filter(|s| !s.value.is_empty()) {
+        if !SECRET_ACCOUNTS.contains(&s.account.as_str()) {
+            undo(&stored);
+            return Err(ClientError::invalid_input(
+                "Okänd nyckel för nyckelringen.",
+                "Unknown keyring account.",
+            ));
+        }
+        let before = nll_client::SecretStore::get(&store, &s.account).ok();
+        if let Err(e) = store.set(&s.account, &s.value) {
+            undo(&stored);
+            return Err(nothing_saved(e));
+        }
+        stored.push((s.account.clone(), before));
+    }
+    let user_file = state.paths.user.clone().unwrap_or_default();
+    if let Err(e) = crate::settings::write_user_file(&user_file, &table) {
+        undo(&stored);
+        return Err(e);
+    }
+    let reread = Layers::load(&state.paths).unwrap_or(proposed);
+    let shown = Settings::from_layers(&reread, &state.paths);
+    *lock(&state.layers) = reread;
+    *lock(&state.settings) = shown.clone();
+    Ok(shown)
+}
+
+/// A keyring failure while saving: nothing was saved, and how to start or unlock the keyring.
+fn nothing_saved(e: ClientError) -> ClientError {
+    ClientError::new(
+        e.code,
+        format!("Ingenting sparades. {}", e.message),
+        format!("Nothing was saved. {}", e.message_en),
+    )
+}
+
+/// *Testa anslutningen*: the connection check of `nllc doctor` on the settings as the form
+/// shows them (not saved yet); typed secrets are used for this check only.
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    settings: Settings,
+    secrets: Vec<SecretInput>,
+) -> Res<DoctorReport> {
+    let current = lock(&state.layers).clone();
+    let (proposed, _) = crate::settings::proposed_layers(&current, &state.paths, &settings)?;
+    let typed = secrets
+        .iter()
+        .filter(|s| !s.value.is_empty())
+        .fold(MemorySecrets::new(), |m, s| m.with(&s.account, &s.value));
+    let store = nll_client::secrets::Fallback(&typed, &nll_client::KeyringStore);
+    Ok(nll_client::doctor::check(&proposed, &store).await)
+}
+
+/// Restarts the app (after a change of mode in *Inställningar*).
+#[tauri::command]
+pub fn restart(app: tauri::AppHandle) {
+    app.restart();
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -301,7 +374,7 @@ pub fn store_secret(state: State<'_, AppState>, account: String, value: String) 
 #[ts(export)]
 pub struct KeyringStatus {
     pub ok: bool,
-    /// What is wrong and how to fix it, in Swedish.
+    /// What is wrong and how to start or unlock the keyring, in Swedish.
     pub message: Option<String>,
 }
 
@@ -315,17 +388,17 @@ pub fn keyring_status() -> KeyringStatus {
         .and_then(|_| nll_client::SecretStore::get(&store, probe))
         .and_then(|s| store.delete(probe).map(|_| s));
     match check {
-        Ok(s) if s.expose() == "ok" => KeyringStatus { ok: true, message: None },
+        Ok(s) if s.expose() == "ok" => KeyringStatus {
+            ok: true,
+            message: None,
+        },
         Ok(_) => KeyringStatus {
             ok: false,
             message: Some("Nyckelringen gav tillbaka fel värde.".into()),
         },
         Err(e) => KeyringStatus {
             ok: false,
-            message: Some(format!(
-                "{} Linux: installera och lås upp gnome-keyring (Secret Service); Windows och macOS har nyckelringen inbyggd.",
-                e.message
-            )),
+            message: Some(e.message),
         },
     }
 }

@@ -15,6 +15,22 @@ use tauri::{Listener, Manager};
 use crate::settings::Settings;
 use crate::state::AppState;
 
+/// The access log of earlier versions (in the app's own data folder) moves to the one path the
+/// app and nllc share, unless a log is there already.
+fn move_old_access_log(old_dir: &std::path::Path) {
+    let old = old_dir.join("access-log.sqlite3");
+    if let Some(new) = nll_client::AccessLog::default_path() {
+        if old.exists() && !new.exists() {
+            if let Some(dir) = new.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            if std::fs::rename(&old, &new).is_ok() {
+                eprintln!("receptdisk: åtkomstloggen flyttades till {}", new.display());
+            }
+        }
+    }
+}
+
 fn main() {
     let started = Instant::now();
     // The counter screen needs no GPU compositing and no DMA-BUF buffers between WebKit's
@@ -42,28 +58,49 @@ fn main() {
                     started.elapsed().as_millis()
                 );
             });
-            let paths = app.path();
-            // RECEPTDISK_HOME gives tests and pilots a private folder for settings and the log.
-            let (config_dir, data_dir) = match std::env::var_os("RECEPTDISK_HOME") {
-                Some(home) => (home.clone().into(), std::path::PathBuf::from(home)),
-                None => (paths.app_config_dir()?, paths.app_data_dir()?),
+            // One configuration with nllc: the chain's machine-wide file, then the user's
+            // (RECEPTDISK_HOME=DIR: the user's file and the access log in DIR, for tests and
+            // pilots). The settings.json of earlier versions is moved into it once.
+            let paths = nll_client::ConfigPaths::standard();
+            if std::env::var_os(nll_client::layers::HOME_ENV).is_none() {
+                if let Some(note) =
+                    settings::migrate_settings_json(&app.path().app_config_dir()?, &paths)
+                {
+                    eprintln!("receptdisk: {note}");
+                }
+                move_old_access_log(&app.path().app_data_dir()?);
+            }
+            // A configuration that cannot be read opens the app in training mode, on a screen
+            // that names the file and the line; it never falls back silently.
+            let (layers, config_problem) = match nll_client::Layers::load(&paths) {
+                Ok(l) => {
+                    let problem = l.problems().into_iter().next();
+                    (l, problem)
+                }
+                Err(p) => (nll_client::Layers::from_layers(Vec::new()), Some(p)),
             };
-            let settings = Settings::load(&config_dir).unwrap_or_else(|e| {
-                // A damaged settings file: say so and fall back to training mode.
-                eprintln!("{e}");
-                Settings::default()
-            });
-            std::fs::create_dir_all(&data_dir)?;
-            let log = Arc::new(nll_client::AccessLog::open(
-                &data_dir.join("access-log.sqlite3"),
-            )?);
-            let training = if settings.live.is_none() {
+            if let Some(p) = &config_problem {
+                eprintln!("receptdisk: {p}");
+            }
+            let live = config_problem.is_none() && layers.is_live();
+            let log_path = if live {
+                layers
+                    .client_config()
+                    .ok()
+                    .and_then(|c| nll_client::AccessLog::configured_path(&c.access_log))
+            } else {
+                nll_client::AccessLog::training_path()
+            }
+            .ok_or("no data folder for the access log")?;
+            let log = Arc::new(nll_client::AccessLog::open(&log_path)?);
+            let training = if live {
+                None
+            } else {
                 Some(tauri::async_runtime::block_on(nll_sim::start(
                     state::training_server(),
                 ))?)
-            } else {
-                None
             };
+            let settings = Settings::from_layers(&layers, &paths);
             // The chain is walked off the start-up path; its warning appears once known.
             let log_warning = Arc::new(Mutex::new(None));
             {
@@ -77,7 +114,9 @@ fn main() {
                 });
             }
             app.manage(AppState {
-                config_dir,
+                paths,
+                layers: Mutex::new(layers),
+                config_problem,
                 settings: Mutex::new(settings),
                 log,
                 training,
@@ -100,7 +139,8 @@ fn main() {
             commands::access_log_csv,
             commands::get_settings,
             commands::save_settings,
-            commands::store_secret,
+            commands::test_connection,
+            commands::restart,
             commands::keyring_status,
             commands::check_gln,
             commands::save_access_log_csv,

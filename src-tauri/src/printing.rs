@@ -321,7 +321,12 @@ mod tests {
             .await
             .expect("test server");
         AppState {
-            config_dir: std::env::temp_dir(),
+            paths: nll_client::ConfigPaths {
+                machine: std::env::temp_dir().join("no-machine-config.toml"),
+                user: None,
+            },
+            layers: Mutex::new(nll_client::Layers::from_layers(Vec::new())),
+            config_problem: None,
             settings: Mutex::new(Default::default()),
             log: Arc::new(AccessLog::in_memory().expect("log")),
             training: Some(sim),

@@ -1,12 +1,11 @@
-//! The app's state, created once in `setup()`: settings, the access log, the training server
-//! (in training mode) and, after login, the counter.
+//! The app's state, created once in `setup()`: the configuration, the access log, the training
+//! server (in training mode) and, after login, the counter.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use nll_client::{
-    computer_account, AccessLog, Actor, ClientConfig, ClientError, Counter, KeyringStore,
-    MemorySecrets, Mode, NewEntry, NllClient, SecretStore, UserInfo,
+    computer_account, AccessLog, Actor, ClientConfig, ClientError, ConfigPaths, ConfigProblem,
+    Counter, KeyringStore, Layers, MemorySecrets, Mode, NewEntry, NllClient, SecretStore, UserInfo,
 };
 use nll_sim::SimHandle;
 use serde::Serialize;
@@ -15,7 +14,14 @@ use ts_rs::TS;
 use crate::settings::Settings;
 
 pub struct AppState {
-    pub config_dir: PathBuf,
+    /// Where the configuration is read from and saved to.
+    pub paths: ConfigPaths,
+    /// The configuration as read (the chain's file, then the user's).
+    pub layers: Mutex<Layers>,
+    /// A configuration that could not be read at start: the app opened in training mode and
+    /// says which file and line.
+    pub config_problem: Option<ConfigProblem>,
+    /// What *Inställningar* shows (derived from `layers`).
     pub settings: Mutex<Settings>,
     pub log: Arc<AccessLog>,
     /// The built-in NLL test server; running in training mode only.
@@ -86,20 +92,18 @@ impl AppState {
             nll_client::config::DEFAULT_CLIENT_SECRET_ACCOUNT,
             "receptdisk-training",
         );
-        let (cfg, secrets): (ClientConfig, &dyn SecretStore) =
-            match (&self.training, lock(&self.settings).live.clone()) {
-                (Some(sim), _) => (
-                    training_config(sim, training_login.unwrap_or("farmaceut")),
-                    &training_secrets,
-                ),
-                (None, Some(live)) => (live.client_config()?, &KeyringStore),
-                (None, None) => {
-                    return Err(ClientError::config(
-                        "ingen NLL-adress är inställd",
-                        "no NLL address is configured",
-                    ))
-                }
-            };
+        let (cfg, secrets): (ClientConfig, &dyn SecretStore) = match &self.training {
+            Some(sim) => (
+                training_config(sim, training_login.unwrap_or("farmaceut")),
+                &training_secrets,
+            ),
+            None => (
+                lock(&self.layers)
+                    .client_config()
+                    .map_err(|p| p.to_error())?,
+                &KeyringStore,
+            ),
+        };
         let client = Arc::new(NllClient::new(&cfg, secrets, self.log.clone())?);
         let counter = Arc::new(Counter::new(client));
         *lock(&self.counter) = Some(counter.clone());

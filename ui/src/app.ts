@@ -13,7 +13,7 @@ import { SettingsView } from "./views/settings-view";
 import { openPrintPanel } from "./views/print-panel";
 import { closeModal, modalKey, modalOpen } from "./views/modal";
 
-export type View = "login" | "counter" | "log" | "settings";
+export type View = "login" | "counter" | "log" | "settings" | "config-problem";
 
 export class App {
   session: SessionInfo | null = null;
@@ -23,6 +23,9 @@ export class App {
   logView: LogView | null = null;
   settingsView: SettingsView | null = null;
   private loginError: string | null = null;
+  /** A live login failed: the error offers the way to Inställningar. */
+  private loginErrorLive = false;
+  private configProblemShown = false;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
   private readonly onActivity = () => this.touch();
@@ -62,7 +65,9 @@ export class App {
       this.view = "counter";
     } else {
       this.counter = null;
-      this.view = "login";
+      // A configuration that could not be read is said first, never silently skipped.
+      this.view = s.configProblem && !this.configProblemShown ? "config-problem" : "login";
+      this.configProblemShown ||= s.configProblem !== null;
     }
     this.render();
   }
@@ -74,6 +79,7 @@ export class App {
     } catch (e) {
       const err = asClientError(e);
       this.loginError = pick(err.message, err.messageEn);
+      this.loginErrorLive = !this.session?.training;
       this.render();
       return;
     }
@@ -109,7 +115,13 @@ export class App {
     parts.push(this.header());
     let body: HTMLElement;
     let focus: () => void = () => {};
-    if (this.view === "login" || !this.counter) {
+    if (this.view === "config-problem") {
+      body = this.configProblemView();
+      focus = () => body.querySelector<HTMLElement>("button")?.focus();
+    } else if (this.view === "settings") {
+      body = h("main", { class: "page" }, t("app.loading"));
+      void this.openSettings(body);
+    } else if (this.view === "login" || !this.counter) {
       body = this.loginView();
       focus = () => body.querySelector<HTMLElement>("button")?.focus();
     } else if (this.view === "log") {
@@ -118,9 +130,6 @@ export class App {
       body = v.el;
       void v.load();
       focus = () => v.focus();
-    } else if (this.view === "settings") {
-      body = h("main", { class: "page" }, t("app.loading"));
-      void this.openSettings(body);
     } else {
       const v = new CounterView(this.counter, { openPrint: (k) => void this.openPrint(k), endCustomer: () => void this.endCustomer() });
       this.counterView = v;
@@ -135,7 +144,7 @@ export class App {
   private async openSettings(placeholder: HTMLElement) {
     const [settings, printers] = await Promise.all([this.backend.getSettings(), this.backend.listPrinters().catch(() => [])]);
     if (this.view !== "settings" || !placeholder.isConnected) return;
-    const v = new SettingsView(this.backend, settings, printers, (saved) => this.settingsSaved(saved), () => this.show("counter"));
+    const v = new SettingsView(this.backend, settings, printers, (saved) => this.settingsSaved(saved), () => this.show(this.counter ? "counter" : "login"), this.counter ? t("settings.back") : t("settings.backLogin"));
     this.settingsView = v;
     placeholder.replaceWith(v.el);
     v.focus();
@@ -182,10 +191,42 @@ export class App {
           h("button", { type: "button", class: "login-user", "data-login": u.login, on: { click: () => void this.login(u.login) } }, h("strong", null, u.name), h("span", null, t(`role.${u.role}`)), h("span", { class: "muted" }, u.pharmacy)),
         )
       : [h("button", { type: "button", class: "login-user primary", "data-login": "", on: { click: () => void this.login(null) } }, t("login.liveButton"))];
+    const toSettings = (id: string) => h("button", { type: "button", id, class: "nav-btn", on: { click: () => this.show("settings") } }, t("login.settings"));
     return h(
       "main",
       { class: "login", id: "login-view" },
-      h("div", { class: "login-card" }, h("h1", null, t("login.title")), h("p", { class: "muted" }, s.training ? t("login.training") : t("login.live")), this.loginError && h("div", { class: "error-banner", role: "alert", id: "error" }, this.loginError), h("div", { class: "login-users" }, users)),
+      h(
+        "div",
+        { class: "login-card" },
+        h("h1", null, t("login.title")),
+        h("p", { class: "muted" }, s.training ? t("login.training") : t("login.live")),
+        this.loginError && h("div", { class: "error-banner", role: "alert", id: "error" }, this.loginError, this.loginErrorLive && h("div", null, toSettings("error-open-settings"))),
+        h("div", { class: "login-users" }, users),
+        h("div", { class: "login-settings" }, toSettings("login-open-settings")),
+      ),
+    );
+  }
+
+  /** The configuration file could not be read: which file and line, and the two ways on. */
+  private configProblemView(): HTMLElement {
+    const p = this.session!.configProblem!;
+    const where = p.path ? (p.line ? t("config.where", { path: p.path, line: String(p.line) }) : p.path) : "";
+    return h(
+      "main",
+      { class: "login", id: "config-problem" },
+      h(
+        "div",
+        { class: "login-card" },
+        h("h1", null, t("config.title")),
+        h("div", { class: "error-banner", role: "alert" }, where && h("p", { id: "config-problem-where" }, h("code", null, where)), h("p", null, pick(p.message, p.messageEn))),
+        h("p", { class: "muted" }, t("config.explain")),
+        h(
+          "div",
+          { class: "form-actions" },
+          h("button", { type: "button", id: "use-training", class: "primary", on: { click: () => this.show("login") } }, t("config.training")),
+          h("button", { type: "button", id: "config-open-settings", on: { click: () => this.show("settings") } }, t("config.settings")),
+        ),
+      ),
     );
   }
 
@@ -229,7 +270,7 @@ export class App {
     }
     if ((this.view === "log" || this.view === "settings") && e.key === "Escape") {
       e.preventDefault();
-      this.show("counter");
+      this.show(this.counter ? "counter" : "login");
       return;
     }
     if ((e.ctrlKey || e.metaKey) && (e.key === "p" || e.key === "P")) e.preventDefault();

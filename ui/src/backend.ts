@@ -21,7 +21,9 @@ import type { GlnCheck } from "./bindings/GlnCheck";
 import type { PrinterInfo } from "./bindings/PrinterInfo";
 import type { PrintOutcome } from "./bindings/PrintOutcome";
 import type { PrintPreview } from "./bindings/PrintPreview";
-import type { PickFileKind, SecretAccount } from "./backend-types";
+import type { PickFileKind } from "./backend-types";
+import type { SecretInput } from "./bindings/SecretInput";
+import type { DoctorReport } from "./bindings/DoctorReport";
 
 export interface Backend {
   /** Which implementation answers (the browser demo's screenshot states are fake-only). */
@@ -59,9 +61,16 @@ export interface Backend {
   /** Asks where, then writes the filtered log as CSV. null = cancelled. */
   exportLogCsv(query: AccessLogQuery): Promise<string | null>;
   getSettings(): Promise<Settings>;
-  saveSettings(settings: Settings): Promise<void>;
-  /** Puts a secret (certificate password, client secret) in the OS keyring; never kept here. */
-  storeSecret(account: SecretAccount, value: string): Promise<void>;
+  /**
+   * Saves the settings, all or nothing: secrets (certificate password, client secret, token) go
+   * to the OS keyring and are never kept here; if one cannot be stored, nothing is saved.
+   * Resolves with the settings as now read back.
+   */
+  saveSettings(settings: Settings, secrets: SecretInput[]): Promise<Settings>;
+  /** Testa anslutningen: the connection check (nllc doctor) on the form's settings, unsaved. */
+  testConnection(settings: Settings, secrets: SecretInput[]): Promise<DoctorReport>;
+  /** Restarts the app (a change of mode takes effect at start). */
+  restart(): Promise<void>;
   keyringStatus(): Promise<KeyringStatus>;
   /** A file picker for a certificate or CA file; null = cancelled. */
   pickFile(kind: PickFileKind): Promise<string | null>;
@@ -144,8 +153,9 @@ export class TauriBackend implements Backend {
     return this.call<string>("save_access_log_csv", { query, path });
   }
   getSettings() { return this.call<Settings>("get_settings"); }
-  saveSettings(settings: Settings) { return this.call<void>("save_settings", { settings }); }
-  storeSecret(account: SecretAccount, value: string) { return this.call<void>("store_secret", { account, value }); }
+  saveSettings(settings: Settings, secrets: SecretInput[]) { return this.call<Settings>("save_settings", { settings, secrets }); }
+  testConnection(settings: Settings, secrets: SecretInput[]) { return this.call<DoctorReport>("test_connection", { settings, secrets }); }
+  restart() { return this.call<void>("restart"); }
   keyringStatus() { return this.call<KeyringStatus>("keyring_status"); }
   async pickFile(kind: PickFileKind) {
     const picked = await this.dialogs.open({ multiple: false, directory: false, filters: FILE_FILTERS[kind]() });

@@ -19,8 +19,8 @@ use nll::view::{
 use nll::Flow;
 use nll_client::config::{CertConfig, OrgConfig, TokenConfig};
 use nll_client::{
-    AccessLog, ClientConfig, ClientError, Counter, LogFailure, LookupRequest, LookupResult,
-    MemorySecrets, NllClient,
+    AccessLog, ClientConfig, ClientError, ConfigPaths, Counter, Layers, LogFailure, LookupRequest,
+    LookupResult, MemorySecrets, NllClient,
 };
 
 /// A flow by its kebab-case name (`expediering`, `lakemedelsstod`, `ombud`, …).
@@ -35,7 +35,8 @@ pub fn parse_flow(s: &str) -> Result<Flow, String> {
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Target {
-    /// Client configuration file (TOML; see the README, section "The NLL client").
+    /// The user's configuration file instead of the standard one (the chain's machine-wide
+    /// file still applies); see the README, section "Configuration".
     #[arg(long, value_name = "FILE", conflicts_with_all = ["base_url", "sim"])]
     pub config: Option<PathBuf>,
     /// NLL's FHIR base URL (https, or http to this computer), with --token or --token-file.
@@ -59,13 +60,45 @@ pub struct Target {
     /// With --sim: the test user to log in as (farmaceut, apotekspersonal, farmaceut-goteborg).
     #[arg(long, value_name = "LOGIN", default_value = "farmaceut")]
     pub login: String,
-    /// The access log file (default: from the configuration, else the app data folder; with
-    /// --sim a separate training log there).
+    /// The role, when the token does not carry one (an opaque token): FARMACEUT or APOTEKSPERSONAL.
+    #[arg(long, value_name = "ROLE", value_parser = parse_role, conflicts_with = "sim")]
+    pub role: Option<nll::Role>,
+    /// The user's HSA-id, when the token does not carry it.
+    #[arg(long, value_name = "HSA-ID", conflicts_with = "sim")]
+    pub user: Option<String>,
+    /// The pharmacy's GLN, when the token does not carry it.
+    #[arg(long, value_name = "GLN", conflicts_with = "sim")]
+    pub gln: Option<String>,
+    /// The access log file (default: from the configuration, else the data folder; with
+    /// --sim the training log there).
     #[arg(long, value_name = "FILE")]
     pub access_log: Option<PathBuf>,
     /// The date lists are built for (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
+}
+
+/// `farmaceut`, `FARMACEUT`, `apotekspersonal` …
+pub fn parse_role(s: &str) -> Result<nll::Role, String> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_uppercase()))
+        .map_err(|_| "FARMACEUT eller APOTEKSPERSONAL".to_string())
+}
+
+/// The configuration layers: the chain's machine-wide file and the user's (or `--config FILE`).
+pub fn layers(config: Option<&std::path::Path>) -> Result<Layers, ClientError> {
+    let paths = match config {
+        Some(p) => {
+            if !p.exists() {
+                return Err(ClientError::config(
+                    format!("filen {} finns inte", p.display()),
+                    format!("the file {} does not exist", p.display()),
+                ));
+            }
+            ConfigPaths::with_user_file(p)
+        }
+        None => ConfigPaths::standard(),
+    };
+    Layers::load(&paths).map_err(|p| p.to_error())
 }
 
 #[derive(clap::Args, Debug)]
@@ -99,11 +132,6 @@ pub struct Args {
     pub all: bool,
     #[command(flatten)]
     pub target: Target,
-}
-
-/// The training log: kept apart so synthetic lookups never enter the pharmacy's access review.
-pub fn training_log_path() -> Option<PathBuf> {
-    AccessLog::default_path().map(|p| p.with_file_name("access-log-training.sqlite"))
 }
 
 /// A running endpoint and the client configured for it. Holds the in-process test server
@@ -216,25 +244,38 @@ pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError
             start_sim(&t.login, t.date, std::time::Duration::ZERO).await?
         ));
     }
-    let mut config = match (&t.config, &t.base_url) {
-        (Some(path), _) => match ClientConfig::load(path) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        },
-        (None, Some(url)) => {
+    let config = match &t.base_url {
+        Some(url) => {
             let token = static_token(t)?;
-            let c = ClientConfig::with_static_token(url, &token);
-            if let Err(e) = c.validate() {
-                return Ok(Err(e));
-            }
-            c
+            Ok(ClientConfig::with_static_token(url, &token))
         }
-        _ => anyhow::bail!(
-            "ange --config FILE, --base-url URL --token-file FIL (eller --token -) eller --sim"
-        ),
+        None => layers(t.config.as_deref()).and_then(|l| {
+            if !l.is_live() {
+                return Err(ClientError::config(
+                    "ingen adress till Nationella läkemedelslistan är inställd (base_url) – ange den i Inställningar eller med --config FILE, eller använd --sim",
+                    "no NLL address is configured (base_url) – set it in the settings or with --config FILE, or use --sim",
+                ));
+            }
+            l.client_config().map_err(|p| p.to_error())
+        }),
+    };
+    let mut config = match config {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
     };
     if t.date.is_some() {
         config.today = t.date;
+    }
+    // For an opaque token: who and where, as the token would have said.
+    config.role = t.role.or(config.role);
+    config.user = t.user.clone().or(config.user);
+    if let Some(gln) = &t.gln {
+        let mut org = config.org.clone().unwrap_or_default();
+        org.orgenhets_id = gln.trim().to_string();
+        config.org = Some(org);
+    }
+    if let Err(e) = config.validate() {
+        return Ok(Err(e));
     }
     Ok(Ok(Endpoint {
         config,
@@ -246,14 +287,12 @@ pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError
 
 /// The access log the target writes to.
 pub fn open_log(t: &Target, config: &ClientConfig) -> Result<AccessLog, ClientError> {
-    let path = match (&t.access_log, t.sim, &config.access_log.path) {
-        (Some(p), _, _) => p.clone(),
-        (None, true, _) => training_log_path()
-            .ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?,
-        (None, false, Some(p)) => p.clone(),
-        (None, false, None) => AccessLog::default_path()
-            .ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?,
+    let path = match (&t.access_log, t.sim) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => AccessLog::training_path(),
+        (None, false) => AccessLog::configured_path(&config.access_log),
     };
+    let path = path.ok_or_else(|| ClientError::access_log_failed(&LogFailure::NoFolder))?;
     AccessLog::open(&path)
 }
 

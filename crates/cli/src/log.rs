@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use nll_client::{
-    computer_account, local_day_start, to_csv, AccessLog, Actor, ClientConfig, EntryKind, LogEntry,
-    LogFilter, NewEntry,
+    computer_account, local_day_start, to_csv, AccessLog, AccessLogConfig, Actor, EntryKind,
+    LogEntry, LogFilter, NewEntry,
 };
 
 #[derive(clap::Args, Debug)]
@@ -46,9 +46,9 @@ pub struct Args {
     /// The log file (default: from --config, else the app data folder).
     #[arg(long, value_name = "FILE", conflicts_with = "training", global = true)]
     access_log: Option<PathBuf>,
-    /// Read the log file named in this client configuration.
+    /// The user's configuration file instead of the standard one (its `[access_log] path`).
     #[arg(long, value_name = "FILE", global = true)]
-    config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// The training log (`nllc fetch --sim`) instead of the real one.
     #[arg(long, global = true)]
     training: bool,
@@ -65,9 +65,9 @@ pub enum Command {
         print_head: bool,
     },
     /// Send the rows the chain's central log (`[access_log.central]`) has not acknowledged yet.
-    Push(crate::log_push::Args),
+    Push,
     /// How far the central log has got, and how old the oldest waiting row is.
-    Status(crate::log_push::Args),
+    Status,
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
@@ -102,21 +102,33 @@ fn parse_kind(s: &str) -> Result<EntryKind, String> {
         })
 }
 
-fn path(args: &Args) -> anyhow::Result<PathBuf> {
+pub fn path(args: &Args) -> anyhow::Result<PathBuf> {
     if let Some(p) = &args.access_log {
         return Ok(p.clone());
     }
     if args.training {
-        return crate::fetch::training_log_path()
+        return AccessLog::training_path()
             .ok_or_else(|| anyhow::anyhow!("ingen datamapp för övningsloggen"));
     }
-    if let Some(cfg) = &args.config {
-        let c = ClientConfig::load(cfg).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-        if let Some(p) = c.access_log.path {
-            return Ok(p);
-        }
+    // The log the configuration names (the one the app writes), else the default one.
+    match access_log_config(args.config.as_deref())?.path {
+        Some(p) => Ok(p),
+        None => AccessLog::default_path()
+            .ok_or_else(|| anyhow::anyhow!("ingen datamapp för åtkomstloggen")),
     }
-    AccessLog::default_path().ok_or_else(|| anyhow::anyhow!("ingen datamapp för åtkomstloggen"))
+}
+
+/// `access_log` of the configuration the app and nllc share (paths already taken from the file
+/// that set them), else the defaults.
+pub fn access_log_config(config: Option<&std::path::Path>) -> anyhow::Result<AccessLogConfig> {
+    let layers = crate::fetch::layers(config).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    match layers.merged().get("access_log") {
+        None => Ok(AccessLogConfig::default()),
+        Some(v) => v
+            .clone()
+            .try_into()
+            .map_err(|e| anyhow::anyhow!("access_log i konfigurationen: {e}")),
+    }
 }
 
 fn yes_no(p: Option<bool>) -> &'static str {
@@ -269,8 +281,8 @@ fn verify(log: &AccessLog, print_head: bool) -> ExitCode {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
-        Some(Command::Push(a)) => return crate::log_push::run(a, false),
-        Some(Command::Status(a)) => return crate::log_push::run(a, true),
+        Some(Command::Push) => return crate::log_push::run(args, false),
+        Some(Command::Status) => return crate::log_push::run(args, true),
         _ => {}
     }
     let path = path(args)?;

@@ -1,31 +1,15 @@
 //! `nllc log push` and `nllc log status`: the local log forwarded to the chain's central log
 //! (`[access_log.central]` in the client configuration), and how far that has got.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use nll_client::{AccessLog, ClientConfig, KeyringStore};
+use nll_client::{AccessLog, KeyringStore};
 
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    /// The client configuration with [access_log.central].
-    #[arg(long, value_name = "FILE")]
-    config: PathBuf,
-    /// The log file (default: access_log.path from --config, else the app data folder).
-    #[arg(long, value_name = "FILE")]
-    access_log: Option<PathBuf>,
-}
-
-/// `nllc log push` (`status` false) and `nllc log status` (`status` true).
-pub fn run(a: &Args, status: bool) -> anyhow::Result<ExitCode> {
-    let cfg = ClientConfig::load(&a.config).map_err(|e| anyhow!("{}", e.message))?;
-    let path = match (&a.access_log, &cfg.access_log.path) {
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => {
-            AccessLog::default_path().ok_or_else(|| anyhow!("ingen datamapp för åtkomstloggen"))?
-        }
-    };
+/// `nllc log push` (`status` false) and `nllc log status` (`status` true), with `nllc log`'s
+/// `--config`, `--access-log` and `--training`.
+pub fn run(args: &crate::log::Args, status: bool) -> anyhow::Result<ExitCode> {
+    let path = crate::log::path(args)?;
     if !path.exists() {
         println!("Åtkomstloggen finns inte ännu: {}", path.display());
         return Ok(ExitCode::SUCCESS);
@@ -47,14 +31,15 @@ pub fn run(a: &Args, status: bool) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let central = cfg.access_log.central.as_ref().ok_or_else(|| {
-        anyhow!(
-            "{}: [access_log.central] saknas – ange kedjans logg (host, dbname, user), se README, Kedjan",
-            a.config.display()
-        )
-    })?;
+    let central = crate::log::access_log_config(args.config.as_deref())?
+        .central
+        .ok_or_else(|| {
+            anyhow!(
+                "[access_log.central] saknas i konfigurationen – ange kedjans logg (host, dbname, user), se README, Kedjan"
+            )
+        })?;
     let rt = tokio::runtime::Runtime::new()?;
-    match rt.block_on(review::push::push_to(&log, central, &KeyringStore)) {
+    match rt.block_on(review::push::push_to(&log, &central, &KeyringStore)) {
         Ok(p) => {
             println!(
                 "{} rader skickade i {} omgångar ({} nya för kedjans logg); mottaget till och med rad {}.",

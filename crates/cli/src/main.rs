@@ -12,11 +12,14 @@ mod access_review;
 mod access_review_bench;
 mod bench;
 mod check_id;
+mod config;
+mod doctor;
 mod fetch;
 mod flows;
 mod log;
 mod log_push;
 mod print;
+mod secret;
 mod sim;
 mod terminal;
 
@@ -49,6 +52,14 @@ enum Command {
     Review(access_review::Args),
     /// Run the NLL test server (synthetic patients, mutual TLS, faults) until Ctrl-C.
     Sim(sim::Args),
+    /// The configuration the app and nllc share: `show` (merged, with where each value came
+    /// from) or `check` (what is wrong, by file and line).
+    Config(config::Args),
+    /// Check the connection to NLL step by step: configuration, certificate, network, TLS,
+    /// login, FHIR, a test patient.
+    Doctor(doctor::Args),
+    /// Manage the secrets in the OS keyring (certificate password, client secret, token).
+    Secret(secret::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +73,9 @@ fn main() -> ExitCode {
         Command::Print(args) => print::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Review(args) => access_review::run(args),
+        Command::Config(args) => config::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Secret(args) => secret::run(args),
     };
     match result {
         Ok(code) => code,

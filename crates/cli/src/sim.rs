@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use nll_sim::pki::TestPki;
+use nll_sim::pki::{PkiFiles, TestPki};
 use nll_sim::{FaultSpec, SimConfig, TlsConfig, TEST_USERS};
 
 #[derive(clap::Args, Debug)]
@@ -31,9 +31,13 @@ pub struct Args {
     /// CA that client certificates must chain to (PEM).
     #[arg(long, requires_all = ["tls", "cert", "key"])]
     client_ca: Option<PathBuf>,
-    /// Where `--tls` without files writes the test PKI (CA, server and client certificates).
+    /// Where `--tls` without files keeps the test PKI (CA, server and client certificates),
+    /// reused at the next start so clients keep trusting it.
     #[arg(long, default_value = "sim-pki")]
     pki_dir: PathBuf,
+    /// With --tls: make a new test PKI even if --pki-dir has one.
+    #[arg(long, requires = "tls")]
+    fresh_pki: bool,
     /// Added to every answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -54,6 +58,9 @@ pub struct Args {
     #[arg(long)]
     policy: Option<PathBuf>,
 }
+
+/// The client certificates of the test PKI.
+const CLIENTS: [&str; 2] = ["Apotek Kronan kassa 1", "Apotek Kronan kassa 2"];
 
 fn parse_fault(s: &str) -> Result<FaultSpec, String> {
     s.parse()
@@ -81,6 +88,7 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     let mut pki_note = Vec::new();
+    let mut pki_files = None;
     let tls = match (args.tls, &args.cert, &args.key, &args.client_ca) {
         (false, ..) => None,
         (true, Some(cert), Some(key), Some(ca)) => Some(TlsConfig {
@@ -89,11 +97,22 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
             client_ca_pem: read(ca)?,
         }),
         (true, None, None, None) => {
-            let pki = TestPki::generate()?;
-            let files = pki.write_to_dir(
-                &args.pki_dir,
-                &["Apotek Kronan kassa 1", "Apotek Kronan kassa 2"],
-            )?;
+            let (files, fresh) = match PkiFiles::existing(&args.pki_dir, &CLIENTS) {
+                Some(f) if !args.fresh_pki => (f, false),
+                _ => (
+                    TestPki::generate()?.write_to_dir(&args.pki_dir, &CLIENTS)?,
+                    true,
+                ),
+            };
+            pki_note.push(format!(
+                "  test-PKI i {} ({})",
+                args.pki_dir.display(),
+                if fresh {
+                    "ny"
+                } else {
+                    "återanvänd; --fresh-pki gör en ny"
+                }
+            ));
             pki_note.push(format!(
                 "  CA (lita på den):          {}",
                 files.ca.display()
@@ -108,7 +127,13 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
                     nll_sim::pki::PKCS12_PASSWORD
                 ));
             }
-            Some(TlsConfig::from_pki(&pki))
+            let tls = TlsConfig {
+                cert_pem: read(&files.server_cert)?,
+                key_pem: read(&files.server_key)?,
+                client_ca_pem: read(&files.ca)?,
+            };
+            pki_files = Some(files);
+            Some(tls)
         }
         _ => bail!("--cert, --key och --client-ca anges tillsammans / give all three or none"),
     };
@@ -165,6 +190,17 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
         "  testpatienter: {} st, se README (The NLL test server)",
         sim.catalogue().patients().len()
     );
+    if let Some(files) = &pki_files {
+        let toml = client_toml(&sim, files)?;
+        let path = args.pki_dir.join("receptdisk.toml");
+        std::fs::write(&path, &toml)
+            .with_context(|| format!("kan inte skriva {}", path.display()))?;
+        println!(
+            "\nKlientinställningar för den här servern (också i {}):",
+            path.display()
+        );
+        println!("{toml}");
+    }
     println!("Avsluta med Ctrl-C.");
     use std::io::Write;
     std::io::stdout().flush()?;
@@ -173,6 +209,58 @@ async fn serve(args: &Args) -> anyhow::Result<ExitCode> {
     eprintln!("nllc sim: stänger");
     sim.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A ready client configuration for this server: its FHIR base, the test PKI's CA and first
+/// client certificate (PEM and key), and a token exchange as the test pharmacist.
+fn client_toml(sim: &nll_sim::SimHandle, files: &PkiFiles) -> anyhow::Result<String> {
+    let abs = |p: &std::path::Path| -> anyhow::Result<String> {
+        Ok(std::fs::canonicalize(p)
+            .with_context(|| format!("{} finns inte", p.display()))?
+            .display()
+            .to_string())
+    };
+    let client = &files.clients[0];
+    let q = |s: &str| toml_string(s);
+    Ok(format!(
+        "# Receptdisk mot NLL-testservern (syntetiska testpatienter)\n\
+         base_url = {}\n\
+         fullmakt_url = {}\n\
+         extra_ca_pem = {}\n\
+         test_personnummer = \"19680415-2384\"\n\
+         \n\
+         [client_certificate]\n\
+         pem = {}\n\
+         key_pem = {}\n\
+         \n\
+         [token]\n\
+         source = \"oauth2-exchange\"\n\
+         token_url = {}\n\
+         client_id = \"receptdisk\"\n\
+         # testmiljö: en fast testanvändare; i drift subject_token_command = [\"e-legitimering\", …]\n\
+         subject_token = \"farmaceut\"\n\
+         # klienthemligheten i nyckelringen: printf 'test\\n' | nllc secret set oauth2-client-secret\n",
+        q(&sim.fhir_base()),
+        q(&format!("{}/fullmakt", sim.base_url())),
+        q(&abs(&files.ca)?),
+        q(&abs(&client.cert)?),
+        q(&abs(&client.key)?),
+        q(&sim.token_url()),
+    ))
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A future that completes on Ctrl-C (SIGINT); the handler is in place when this returns.

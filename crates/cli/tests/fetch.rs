@@ -16,6 +16,9 @@ fn nllc(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nllc"))
         .args(args)
         .env("XDG_DATA_HOME", data)
+        // No configuration of this computer's: the chain's file and the user's are absent.
+        .env("XDG_CONFIG_HOME", data)
+        .env("RECEPTDISK_MACHINE_CONFIG", data.join("no-machine.toml"))
         .env_remove("HTTPS_PROXY")
         .env_remove("https_proxy")
         .env_remove("HTTP_PROXY")
@@ -65,7 +68,7 @@ fn sim_lookup_prints_banner_and_list_and_logs_it_for_training() {
     let csv = out(&o);
     assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
     assert!(!csv.contains("196804152384") && !csv.contains("Andersson"));
-    assert!(!data.join("receptdisk/access-log.sqlite").exists());
+    assert!(!data.join("receptdisk/access-log.sqlite3").exists());
     let _ = std::fs::remove_dir_all(&data);
 }
 
@@ -238,7 +241,7 @@ fn usage_and_configuration_errors_exit_2() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains("rad 2: unknown field `tokne`"),
+        err(&o).contains("bad.toml, rad 4: token.tokne: unknown field `tokne`"),
         "{}",
         err(&o)
     );

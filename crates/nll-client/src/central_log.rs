@@ -21,22 +21,24 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ClientError;
 
 pub const DEFAULT_CENTRAL_PASSWORD_ACCOUNT: &str = "central-log-password";
 
 /// The `access_log` key: a path, or a table with `path` and `central`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AccessLogConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub central: Option<CentralLogConfig>,
 }
 
 /// A connection to the chain's central log: the counter's (`[access_log.central]`) and the
 /// reviewer's (`[database]` of the review configuration) have the same shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CentralLogConfig {
     /// A host name, an IP address, or a Unix socket folder (starting with `/`).

@@ -148,42 +148,53 @@ impl NllClient {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// Who is signed in: role, user and pharmacy from the configuration, else from the token.
+    /// Who is signed in: role, user and pharmacy from the token when it carries them (NLL
+    /// reads them from it), else from the configuration (an opaque token carries none).
     pub async fn user_info(&self) -> Result<UserInfo, ClientError> {
         let token = self.tokens.token().await?;
         let claims = decode_claims(token.expose());
-        let role = self.role.or(claims.role).ok_or_else(|| {
+        let role = claims.role.or(self.role).ok_or_else(|| {
             ClientError::config(
-                "rollen framgår inte av inloggningen; ange role = \"FARMACEUT\" eller \"APOTEKSPERSONAL\"",
-                "the role is not in the login; set role = \"FARMACEUT\" or \"APOTEKSPERSONAL\"",
+                "rollen framgår inte av inloggningen; ange rollen i inställningarna (role = \"FARMACEUT\" eller \"APOTEKSPERSONAL\", eller nllc --role)",
+                "the role is not in the login; set the role in the settings (role = \"FARMACEUT\" or \"APOTEKSPERSONAL\", or nllc --role)",
             )
         })?;
-        let user = self
-            .user
+        let user = claims
+            .sub
             .clone()
-            .or_else(|| claims.sub.clone())
+            .or_else(|| self.user.clone())
             .or_else(|| claims.name.clone())
             .ok_or_else(|| {
                 ClientError::config(
-                    "användaren framgår inte av inloggningen; ange user",
-                    "the user is not in the login; set user",
+                    "användaren framgår inte av inloggningen; ange användarens HSA-id i inställningarna (user, eller nllc --user)",
+                    "the user is not in the login; set the user's HSA-id in the settings (user, or nllc --user)",
                 )
             })?;
-        let org = match (&self.org, &claims.gln) {
-            (Some(o), _) => o.clone(),
-            (None, Some(gln)) => {
-                let name = claims.org_name.clone().unwrap_or_default();
+        let org = match (&claims.gln, &self.org) {
+            // The configured pharmacy when it is the token's: it has the town and unit name.
+            (Some(gln), Some(o)) if &o.orgenhets_id == gln => o.clone(),
+            (Some(gln), configured) => {
+                let name = claims
+                    .org_name
+                    .clone()
+                    .or_else(|| configured.as_ref().map(|o| o.orgenhets_namn.clone()))
+                    .unwrap_or_default();
                 OrgInfo {
-                    org_namn: name.clone(),
+                    org_namn: configured
+                        .as_ref()
+                        .map(|o| o.org_namn.clone())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| name.clone()),
                     orgenhets_id: gln.clone(),
                     orgenhets_namn: name,
                     orgenhets_ort: String::new(),
                 }
             }
+            (None, Some(o)) => o.clone(),
             (None, None) => {
                 return Err(ClientError::config(
-                    "apoteket (X-Org-Info) framgår inte av inloggningen; ange [org]",
-                    "the pharmacy (X-Org-Info) is not in the login; set [org]",
+                    "apoteket (X-Org-Info) framgår inte av inloggningen; ange apotekets GLN i inställningarna (org.orgenhets_id, eller nllc --gln)",
+                    "the pharmacy (X-Org-Info) is not in the login; set the pharmacy's GLN in the settings (org.orgenhets_id, or nllc --gln)",
                 ))
             }
         };

@@ -16,10 +16,17 @@
 //! policy_overrides = "policy.toml"               # optional: codes and [headers] (nll::policy)
 //! role = "FARMACEUT"                             # optional: else from the token
 //! user = "SE5565594230-F001"                     # optional: else from the token
-//! access_log = "/var/lib/receptdisk/access.db"   # optional: else the app data folder; or the
-//!                                                # [access_log] table with the chain's central
-//!                                                # log: see `central_log`
 //! workstation = "disk-3"                         # optional: the access log's counter id, else the host name
+//! test_personnummer = "19680415-2384"            # optional: `nllc doctor` searches for it
+//!
+//! [access_log]                                   # optional; or the short form access_log = "…"
+//! path = "/var/lib/receptdisk/access-log.sqlite3" # optional: else the data folder
+//! # [access_log.central]: the chain's central log, see `central_log`
+//!
+//! [counter]                                      # the desktop app's counter screen
+//! printer = "Kassa1"                             # CUPS queue; absent: the system default
+//! idle_timeout_minutes = 3                       # 1–60
+//! language = "sv"                                # or "en"
 //!
 //! [client_certificate]                           # mutual TLS
 //! pkcs12 = "certs/kassa1.p12"                    # password from the keyring:
@@ -53,10 +60,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use nll::headers::OrgInfo;
 use nll::Role;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::central_log::AccessLogConfig;
-use crate::error::ClientError;
+use crate::error::{ClientError, ErrorCode};
 
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 20_000;
@@ -72,7 +79,7 @@ pub const DEFAULT_CLIENT_SECRET_ACCOUNT: &str = "oauth2-client-secret";
 pub const DEFAULT_STATIC_TOKEN_ACCOUNT: &str = "nll-token";
 pub const SUBJECT_TOKEN_TYPE_SAML2: &str = "urn:ietf:params:oauth:token-type:saml2";
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
     /// NLL's FHIR base, e.g. `https://…/fhir`.
@@ -101,15 +108,20 @@ pub struct ClientConfig {
     pub role: Option<Role>,
     #[serde(default)]
     pub user: Option<String>,
-    /// The local log's path and the chain's central log (`[access_log.central]`).
-    #[serde(default)]
-    pub access_log: AccessLogConfig,
     /// This counter's id on its access-log rows (e.g. `disk-3`); else the host name.
     #[serde(default)]
     pub workstation: Option<String>,
-    /// The date lists are built for (training and tests pin it to the test server's date).
+    /// A test patient `nllc doctor` and *Testa anslutningen* search for (a real lookup, logged).
     #[serde(default)]
+    pub test_personnummer: Option<String>,
+    /// The date lists are built for (training and tests pin it to the test server's date).
+    #[serde(default, skip_serializing)]
     pub today: Option<NaiveDate>,
+    /// The local log's path and the chain's central log (`[access_log.central]`).
+    #[serde(default)]
+    pub access_log: AccessLogConfig,
+    #[serde(default)]
+    pub counter: CounterConfig,
     #[serde(default)]
     pub client_certificate: Option<CertConfig>,
     #[serde(default)]
@@ -150,7 +162,79 @@ fn d_max_bytes() -> u64 {
     DEFAULT_MAX_RESPONSE_BYTES
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The desktop app's counter screen (`[counter]`); `nllc print` takes its printer too.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CounterConfig {
+    /// CUPS queue; `None` = the system's default printer.
+    pub printer: Option<String>,
+    /// Minutes without input before the customer is cleared (1–60).
+    pub idle_timeout_minutes: u32,
+    /// "sv" or "en".
+    pub language: String,
+}
+
+impl Default for CounterConfig {
+    fn default() -> Self {
+        CounterConfig {
+            printer: None,
+            idle_timeout_minutes: 3,
+            language: "sv".into(),
+        }
+    }
+}
+
+impl CounterConfig {
+    /// What is wrong, as (key, Swedish, English).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if !(1..=60).contains(&self.idle_timeout_minutes) {
+            out.push(Problem::new(
+                "counter.idle_timeout_minutes",
+                "tiden till automatisk utloggning av kund ska vara 1–60 minuter",
+                "the idle timeout must be 1–60 minutes",
+            ));
+        }
+        if !matches!(self.language.as_str(), "sv" | "en") {
+            out.push(Problem::new(
+                "counter.language",
+                "språket ska vara \"sv\" eller \"en\"",
+                "the language must be \"sv\" or \"en\"",
+            ));
+        }
+        out
+    }
+}
+
+/// One thing wrong with a configuration: the key it is about and what to do, in Swedish and
+/// English. [`crate::layers`] adds the file and line the key was set on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: &'static str,
+    pub sv: String,
+    pub en: String,
+    /// An error of its own kind (an insecure URL), kept as the error to return.
+    pub error: Option<ClientError>,
+}
+
+impl Problem {
+    pub fn new(key: &'static str, sv: impl Into<String>, en: impl Into<String>) -> Problem {
+        Problem {
+            key,
+            sv: sv.into(),
+            en: en.into(),
+            error: None,
+        }
+    }
+
+    pub fn to_error(&self) -> ClientError {
+        self.error
+            .clone()
+            .unwrap_or_else(|| ClientError::config(&self.sv, &self.en))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertConfig {
     /// Certificate chain and key in one PEM file (or the chain, with `key_pem` for the key).
@@ -165,23 +249,28 @@ pub struct CertConfig {
     pub password_keyring: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProxyConfig {
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
     pub no_proxy: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The pharmacy (`X-Org-Info`). Only the GLN is required: the names come from the token when
+/// it carries them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgConfig {
+    #[serde(default)]
     pub org_namn: String,
     pub orgenhets_id: String,
+    #[serde(default)]
     pub orgenhets_namn: String,
+    #[serde(default)]
     pub orgenhets_ort: String,
 }
 
@@ -197,7 +286,7 @@ impl OrgConfig {
 }
 
 /// Where the access token comes from.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(tag = "source", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum TokenConfig {
     /// A fixed token (test environments): inline, or from the keyring.
@@ -303,9 +392,11 @@ impl ClientConfig {
             policy_overrides: None,
             role: None,
             user: None,
-            access_log: AccessLogConfig::default(),
             workstation: None,
+            test_personnummer: None,
             today: None,
+            access_log: AccessLogConfig::default(),
+            counter: CounterConfig::default(),
             client_certificate: None,
             proxy: ProxyConfig::default(),
             org: None,
@@ -316,121 +407,156 @@ impl ClientConfig {
         }
     }
 
-    /// Reads a configuration file; relative paths in it are taken from the file's folder.
+    /// Reads one configuration file (no layers); relative paths in it are taken from the
+    /// file's folder. Errors name the file and the line.
     pub fn load(path: &Path) -> Result<ClientConfig, ClientError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ClientError::config(
-                format!("filen {} kunde inte läsas ({})", path.display(), e.kind()),
-                format!(
-                    "the file {} could not be read ({})",
-                    path.display(),
-                    e.kind()
-                ),
-            )
-        })?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        ClientConfig::from_toml(&text, dir)
+        let layer = crate::layers::Layer::read(crate::layers::LayerKind::User, path)
+            .map_err(|p| p.to_error())?
+            .ok_or_else(|| {
+                ClientError::config(
+                    format!("filen {} finns inte", path.display()),
+                    format!("the file {} does not exist", path.display()),
+                )
+            })?;
+        crate::layers::Layers::from_layers(vec![layer])
+            .client_config()
+            .map_err(|p| p.to_error())
     }
 
+    /// One configuration text whose relative paths are taken from `dir`.
     pub fn from_toml(text: &str, dir: &Path) -> Result<ClientConfig, ClientError> {
-        let mut cfg: ClientConfig = toml::from_str(text).map_err(|e| {
-            // Only the message and the line: toml's own Display quotes the line, which could
-            // hold an inline test token.
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            let msg = e.message().lines().next().unwrap_or("").to_string();
-            match line {
-                Some(l) => {
-                    ClientError::config(format!("rad {l}: {msg}"), format!("line {l}: {msg}"))
-                }
-                None => ClientError::config(msg.clone(), msg),
-            }
-        })?;
-        cfg.resolve_paths(dir);
-        cfg.validate()?;
-        Ok(cfg)
+        let layer = crate::layers::Layer::parse(
+            crate::layers::LayerKind::User,
+            &dir.join("receptdisk.toml"),
+            text,
+        )
+        .map_err(|p| p.to_error())?;
+        crate::layers::Layers::from_layers(vec![layer])
+            .client_config()
+            .map_err(|p| p.to_error())
     }
 
-    fn resolve_paths(&mut self, dir: &Path) {
-        let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = dir.join(&*p);
+    /// Checks what can be checked without the network; the first problem as an error.
+    pub fn validate(&self) -> Result<(), ClientError> {
+        match self.problems().first() {
+            Some(p) => Err(p.to_error()),
+            None => Ok(()),
+        }
+    }
+
+    /// Everything wrong that can be seen without the network, each with its key.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let url = |key: &'static str, u: &str, out: &mut Vec<Problem>| {
+            if let Err(e) = check_url(u) {
+                out.push(Problem {
+                    key,
+                    sv: format!("{key}: {}", config_detail(&e.message)),
+                    en: format!("{key}: {}", config_detail(&e.message_en)),
+                    error: (e.code != ErrorCode::Config).then_some(e),
+                });
             }
         };
-        if let Some(p) = &mut self.extra_ca_pem {
-            fix(p);
+        url("base_url", &self.base_url, &mut out);
+        if let Err(e) = self.access_log.validate() {
+            out.push(Problem::new("access_log.central", e.message, e.message_en));
         }
-        if let Some(p) = &mut self.policy_overrides {
-            fix(p);
-        }
-        self.access_log.resolve_paths(dir);
-        if let Some(c) = &mut self.client_certificate {
-            for p in [&mut c.pem, &mut c.key_pem, &mut c.pkcs12]
-                .into_iter()
-                .flatten()
-            {
-                fix(p);
-            }
-        }
-    }
-
-    /// Checks what can be checked without the network.
-    pub fn validate(&self) -> Result<(), ClientError> {
-        check_url(&self.base_url)?;
-        self.access_log.validate()?;
         if let Some(u) = &self.fullmakt_url {
-            check_url(u)?;
+            url("fullmakt_url", u, &mut out);
         }
-        if let TokenConfig::Oauth2Exchange {
-            token_url,
-            subject_token,
-            subject_token_command,
-            ..
-        } = &self.token
-        {
-            check_url(token_url)?;
-            if subject_token.is_none() && subject_token_command.is_none() {
-                return Err(ClientError::config(
-                    "token: ange subject_token_command (eller subject_token i testmiljö)",
-                    "token: give subject_token_command (or subject_token in a test environment)",
+        match &self.token {
+            TokenConfig::Oauth2Exchange {
+                token_url,
+                subject_token,
+                subject_token_command,
+                ..
+            } => {
+                url("token.token_url", token_url, &mut out);
+                let command_given = subject_token_command
+                    .as_ref()
+                    .is_some_and(|c| !c.is_empty());
+                if subject_token.is_none() && !command_given {
+                    out.push(Problem::new(
+                        "token.subject_token_command",
+                        "token: ange inloggningskommandot (subject_token_command), eller ett fast subject_token i en testmiljö",
+                        "token: give the login command (subject_token_command), or a fixed subject_token in a test environment",
+                    ));
+                }
+            }
+            TokenConfig::Command { command, .. } if command.is_empty() => {
+                out.push(Problem::new(
+                    "token.command",
+                    "token.command är tomt – ange programmet som skriver ut en token",
+                    "token.command is empty – give the program that prints a token",
                 ));
             }
-        }
-        if let TokenConfig::Command { command, .. } = &self.token {
-            if command.is_empty() {
-                return Err(ClientError::config(
-                    "token.command är tomt",
-                    "token.command is empty",
-                ));
-            }
+            _ => {}
         }
         if self.max_retries > MAX_RETRIES {
-            return Err(ClientError::config(
+            out.push(Problem::new(
+                "max_retries",
                 format!("max_retries får vara högst {MAX_RETRIES}"),
                 format!("max_retries may be at most {MAX_RETRIES}"),
             ));
         }
         if self.max_pages == 0 {
-            return Err(ClientError::config(
+            out.push(Problem::new(
+                "max_pages",
                 "max_pages måste vara minst 1",
                 "max_pages must be at least 1",
             ));
         }
         if let Some(c) = &self.client_certificate {
-            let n = [c.pem.is_some(), c.pkcs12.is_some()]
-                .iter()
-                .filter(|x| **x)
-                .count();
-            if n != 1 {
-                return Err(ClientError::config(
+            if c.pem.is_some() == c.pkcs12.is_some() {
+                out.push(Problem::new(
+                    "client_certificate",
                     "client_certificate: ange antingen pem eller pkcs12",
                     "client_certificate: give either pem or pkcs12",
                 ));
             }
+            if c.key_pem.is_some() && c.pem.is_none() {
+                out.push(Problem::new(
+                    "client_certificate.key_pem",
+                    "client_certificate.key_pem hör till pem – ange certifikatet i pem",
+                    "client_certificate.key_pem belongs with pem – give the certificate in pem",
+                ));
+            }
         }
-        Ok(())
+        if let Some(org) = &self.org {
+            if let Err(e) = nll::ids::Gln::parse(&org.orgenhets_id) {
+                out.push(Problem::new(
+                    "org.orgenhets_id",
+                    format!("apotekets GLN (org.orgenhets_id): {e}"),
+                    format!("the pharmacy's GLN (org.orgenhets_id): {}", e.message_en()),
+                ));
+            }
+        }
+        if let Some(p) = &self.test_personnummer {
+            if let Err(e) = nll::ids::PersonId::parse(p, chrono::Local::now().date_naive()) {
+                out.push(Problem::new(
+                    "test_personnummer",
+                    format!("test_personnummer: {e}"),
+                    format!("test_personnummer: {}", e.message_en()),
+                ));
+            }
+        }
+        out.extend(self.counter.problems());
+        out
     }
+}
+
+/// The detail inside a config error's sentence ("… är felaktiga: DETAIL – rätta …").
+fn config_detail(message: &str) -> String {
+    let detail = message
+        .split_once(": ")
+        .map(|(_, rest)| rest)
+        .unwrap_or(message);
+    detail
+        .split(" – ")
+        .next()
+        .unwrap_or(detail)
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// `https://…`, or `http://` to this computer only (loopback: the test server, a local proxy of

@@ -219,14 +219,15 @@ impl ClientError {
     }
 
     pub fn keyring_unavailable(detail: &str) -> ClientError {
+        let (how_sv, how_en) = keyring_help();
         ClientError::new(
             ErrorCode::Keyring,
             format!(
-                "Operativsystemets nyckelring går inte att använda ({}) – lås upp den eller kontakta IT-support.",
+                "Operativsystemets nyckelring går inte att använda ({}) – {how_sv}",
                 trim_end_period(detail)
             ),
             format!(
-                "The OS keyring cannot be used ({}) – unlock it or contact IT support.",
+                "The OS keyring cannot be used ({}) – {how_en}",
                 trim_end_period(detail)
             ),
         )
@@ -273,11 +274,29 @@ impl ClientError {
         ClientError::new(ErrorCode::ClientCertificateRejected, sv, en)
     }
 
+    /// The server asked for a client certificate and none is configured.
+    pub fn certificate_missing() -> ClientError {
+        ClientError::new(
+            ErrorCode::ClientCertificateRejected,
+            "Nationella läkemedelslistan kräver apotekets certifikat, och inget är inställt – ange funktionscertifikatet under Certifikat i inställningarna (client_certificate).",
+            "NLL requires the pharmacy's certificate, and none is configured – enter the function certificate under Certificate in the settings (client_certificate).",
+        )
+    }
+
+    /// A search answered 404: the FHIR base in the settings is not NLL's (a search that finds
+    /// nothing answers with an empty Bundle).
+    pub fn wrong_fhir_path() -> ClientError {
+        ClientError::config(
+            "adressen till Nationella läkemedelslistan (base_url) pekar inte på FHIR-tjänsten: servern svarade 404 (finns inte) på en sökning; sökvägen ska vara NLL:s FHIR-bas, t.ex. https://…/fhir",
+            "the NLL address (base_url) does not point at the FHIR service: the server answered 404 (not found) to a search; the path must be NLL's FHIR base, e.g. https://…/fhir",
+        )
+    }
+
     pub fn tls_failure(server_cert: bool) -> ClientError {
         let (sv, en) = if server_cert {
             (
-                "Servern som svarade kunde inte styrkas vara Nationella läkemedelslistan (dess certifikat godkändes inte), så inget skickades – kontakta IT-support.",
-                "The server that answered could not be proven to be NLL (its certificate was not accepted), so nothing was sent – contact IT support.",
+                "Servern som svarade kunde inte styrkas vara Nationella läkemedelslistan (dess certifikat är inte utfärdat av en betrodd CA), så inget skickades – lägg serverns CA i \"Extra CA\" i inställningarna (extra_ca_pem), eller kontakta IT-support.",
+                "The server that answered could not be proven to be NLL (its certificate is not from a trusted CA), so nothing was sent – put the server's CA in \"Extra CA\" in the settings (extra_ca_pem), or contact IT support.",
             )
         } else {
             (
@@ -653,6 +672,26 @@ fn classify_rustls(tls: &rustls::Error) -> TransportFault {
         ) => TransportFault::CertRejected,
         rustls::Error::InvalidCertificate(_) => TransportFault::ServerCertificate,
         _ => TransportFault::Tls,
+    }
+}
+
+/// How to start or unlock the keyring on this system, in one sentence.
+pub fn keyring_help() -> (&'static str, &'static str) {
+    if cfg!(target_os = "windows") {
+        (
+            "Windows Autentiseringshanteraren ska alltid finnas; logga ut och in igen, eller kontakta IT-support.",
+            "Windows Credential Manager is always there; log out and in again, or contact IT support.",
+        )
+    } else if cfg!(target_os = "macos") {
+        (
+            "lås upp inloggningsnyckelringen i Nyckelhanterare (Keychain Access) och försök igen.",
+            "unlock the login keychain in Keychain Access and try again.",
+        )
+    } else {
+        (
+            "starta nyckelringen genom att logga in i skrivbordet igen (eller kör gnome-keyring-daemon --start --components=secrets i sessionen) och lås upp den med ditt lösenord i Lösenord och nycklar (seahorse); finns den inte: apt install gnome-keyring.",
+            "start the keyring by logging in to the desktop again (or run gnome-keyring-daemon --start --components=secrets in the session) and unlock it with your password in Passwords and Keys (seahorse); if it is missing: apt install gnome-keyring.",
+        )
     }
 }
 

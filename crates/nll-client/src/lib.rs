@@ -1,7 +1,8 @@
 //! The NLL client: what the app and `nllc` use to talk to NLL — the real one and the test
 //! server alike.
 //!
-//! - [`config`]: the configuration file (endpoint, certificate, proxy, token source, limits).
+//! - [`config`]: the configuration (endpoint, certificate, proxy, token source, limits);
+//!   [`layers`]: read in layers (defaults, the chain's machine-wide file, the user's file).
 //! - [`transport`]: reqwest + rustls (ring), OS trust store + extra CA, client certificate
 //!   ([`identity`]: PEM or PKCS#12), proxy, timeouts, a size cap; plain `http://` to loopback only.
 //! - [`token`]: OAuth2 token exchange, a token command, or a static token; [`secrets`]: the OS
@@ -9,6 +10,7 @@
 //! - [`nll_api`]: one read — headers from `nll::headers`, retries, paging, a log row per request.
 //! - [`plan`]: the fetch plan (two round trips), the policy checked before and after the lookup.
 //! - [`counter`]: the counter session API the desktop app uses.
+//! - [`doctor`]: the connection check (`nllc doctor`, *Testa anslutningen*).
 //! - [`access_log`]: the append-only SQLite access log; [`central_log`]: where it is forwarded.
 //! - [`error`]: `{code, message, requestId, nllCode}` errors in Swedish (English alongside).
 //!
@@ -32,8 +34,10 @@ pub mod central_log;
 pub mod client;
 pub mod config;
 pub mod counter;
+pub mod doctor;
 pub mod error;
 pub mod identity;
+pub mod layers;
 pub mod nll_api;
 pub mod plan;
 pub mod secrets;
@@ -51,5 +55,6 @@ pub use counter::{
     Counter, LookupResult, Revealed, ShownList, TreatmentReasonRequest, TreatmentReasonResult,
 };
 pub use error::{ClientError, ErrorClass, ErrorCode};
+pub use layers::{ConfigPaths, ConfigProblem, Layers};
 pub use plan::LookupRequest;
 pub use secrets::{KeyringStore, MemorySecrets, Secret, SecretStore, SERVICE as KEYRING_SERVICE};

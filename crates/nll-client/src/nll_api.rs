@@ -298,6 +298,9 @@ fn origin(url: &str) -> Option<String> {
 
 /// A 2xx FHIR JSON searchset, or the error the answer means.
 pub(crate) fn read_bundle(a: &Answer) -> Result<Bundle, ClientError> {
+    if a.status == 404 {
+        return Err(ClientError::wrong_fhir_path());
+    }
     if !a.is_success() {
         return Err(status_error(a));
     }

@@ -54,6 +54,15 @@ impl KeyringStore {
             .map_err(|e| keyring_error(account, e))
     }
 
+    /// Is a secret stored under `account` (its value is not returned)?
+    pub fn has(&self, account: &str) -> Result<bool, ClientError> {
+        match Self::entry(account)?.get_password() {
+            Ok(_) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(keyring_error(account, e)),
+        }
+    }
+
     /// Removes a secret; `Ok` if there was none.
     pub fn delete(&self, account: &str) -> Result<(), ClientError> {
         match Self::entry(account)?.delete_credential() {
@@ -81,6 +90,16 @@ fn keyring_error(account: &str, e: keyring::Error) -> ClientError {
             ClientError::keyring_unavailable(&inner.to_string())
         }
         other => ClientError::keyring_unavailable(&other.to_string()),
+    }
+}
+
+/// The first store's secret, else the second's: *Testa anslutningen* tries secrets typed in the
+/// form before they are saved, and the keyring's for the rest.
+pub struct Fallback<'a>(pub &'a dyn SecretStore, pub &'a dyn SecretStore);
+
+impl SecretStore for Fallback<'_> {
+    fn get(&self, account: &str) -> Result<Secret, ClientError> {
+        self.0.get(account).or_else(|_| self.1.get(account))
     }
 }
 

@@ -152,7 +152,17 @@ impl Transport {
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Answer, SendFailure> {
         let fail = |e: reqwest::Error| {
             let e = e.without_url();
-            SendFailure::new(classify_transport(&e), ClientError::from_reqwest(&e))
+            let fault = classify_transport(&e);
+            // Without a certificate configured, a rejected handshake is not a guess.
+            let error = match fault {
+                TransportFault::CertRejected | TransportFault::PossiblyCertRejected
+                    if self.client_subject.is_none() =>
+                {
+                    ClientError::certificate_missing()
+                }
+                _ => ClientError::from_reqwest(&e),
+            };
+            SendFailure::new(fault, error)
         };
         let mut resp = req.send().await.map_err(fail)?;
         let too_large = || {

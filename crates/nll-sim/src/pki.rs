@@ -164,11 +164,17 @@ impl TestPki {
     }
 
     /// Writes `ca.pem`, `server.pem`, `server-key.pem`, and for each client common name
-    /// `client-N.pem`, `client-N-key.pem`, `client-N.p12` (password `test`) into `dir`.
+    /// `client-N.pem`, `client-N-key.pem`, `client-N.p12` (password `test`) into `dir`. Keys
+    /// and PKCS#12 files are readable by their owner only (0600 on Unix).
     pub fn write_to_dir(&self, dir: &Path, clients: &[&str]) -> Result<PkiFiles, PkiError> {
         let write = |name: &str, bytes: &[u8]| -> Result<PathBuf, PkiError> {
             let path = dir.join(name);
-            std::fs::write(&path, bytes).map_err(|source| PkiError::Io {
+            write_file(
+                &path,
+                bytes,
+                name.ends_with("-key.pem") || name.ends_with(".p12"),
+            )
+            .map_err(|source| PkiError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -198,6 +204,55 @@ impl TestPki {
             });
         }
         Ok(files)
+    }
+}
+
+/// Writes a file; a private one (a key) is created 0600 on Unix, never readable by others even
+/// for a moment.
+fn write_file(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    let _ = std::fs::remove_file(path);
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    use std::io::Write;
+    o.open(path)?.write_all(bytes)
+}
+
+impl PkiFiles {
+    /// The files `write_to_dir` wrote into `dir` for `clients` client certificates, if they are
+    /// all there (`nllc sim --tls` keeps its PKI across restarts).
+    pub fn existing(dir: &Path, clients: &[&str]) -> Option<PkiFiles> {
+        let files = PkiFiles {
+            ca: dir.join("ca.pem"),
+            server_cert: dir.join("server.pem"),
+            server_key: dir.join("server-key.pem"),
+            clients: clients
+                .iter()
+                .enumerate()
+                .map(|(i, cn)| ClientFiles {
+                    common_name: cn.to_string(),
+                    cert: dir.join(format!("client-{}.pem", i + 1)),
+                    key: dir.join(format!("client-{}-key.pem", i + 1)),
+                    pkcs12: dir.join(format!("client-{}.p12", i + 1)),
+                })
+                .collect(),
+        };
+        let all = [&files.ca, &files.server_cert, &files.server_key]
+            .into_iter()
+            .chain(
+                files
+                    .clients
+                    .iter()
+                    .flat_map(|c| [&c.cert, &c.key, &c.pkcs12]),
+            )
+            .all(|p| p.is_file());
+        all.then_some(files)
     }
 }
 

@@ -2,6 +2,6 @@
 
 export type KeyringStatus = { ok: boolean, 
 /**
- * What is wrong and how to fix it, in Swedish.
+ * What is wrong and how to start or unlock the keyring, in Swedish.
  */
 message: string | null, };

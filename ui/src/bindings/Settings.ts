@@ -17,4 +17,16 @@ idleTimeoutMinutes: number,
 /**
  * "sv" or "en".
  */
-language: string, };
+language: string, 
+/**
+ * Keys the chain set machine-wide (`base_url`, `token.client_id` …): shown, not editable.
+ */
+locked: Array<string>, 
+/**
+ * The configuration files read, the chain's first.
+ */
+files: Array<string>, 
+/**
+ * The user's file, which saving writes.
+ */
+userFile: string | null, };

@@ -19,6 +19,9 @@ import type { TreatmentReasonResult } from "../bindings/TreatmentReasonResult";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { AccessLogQuery } from "../bindings/AccessLogQuery";
 import type { Settings } from "../bindings/Settings";
+import type { SecretInput } from "../bindings/SecretInput";
+import type { DoctorReport } from "../bindings/DoctorReport";
+import type { ConfigProblem } from "../bindings/ConfigProblem";
 import type { ClientError } from "../bindings/ClientError";
 import type { DenialRule } from "../bindings/DenialRule";
 import type { UserInfo } from "../bindings/UserInfo";
@@ -29,7 +32,7 @@ import type { GlnCheck } from "../bindings/GlnCheck";
 import type { PrinterInfo } from "../bindings/PrinterInfo";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { PrintPreview } from "../bindings/PrintPreview";
-import type { PickFileKind, SecretAccount } from "../backend-types";
+import type { PickFileKind } from "../backend-types";
 import flowsJson from "./flows.json";
 import { catalogue, daysAgo, type FakePatient } from "./patients";
 import { ageOn, checkGln, checkId, FAKE_TODAY } from "./ids";
@@ -86,7 +89,13 @@ export class FakeBackend implements Backend {
   }
   readonly patients = catalogue();
   user: (typeof USERS)[number] | null = null;
-  settings: Settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv" };
+  settings: Settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv", locked: [], files: [], userFile: "/home/apotek/.config/receptdisk/receptdisk.toml" };
+  /** A configuration that could not be read at start (tests of the broken-file screen). */
+  configProblem: ConfigProblem | null = null;
+  /** Set: the keyring cannot store secrets (tests of saving all or nothing). */
+  keyringBroken: string | null = null;
+  /** What the next Testa anslutningen answers. */
+  doctor: DoctorReport = { steps: [{ status: "ok", message: "Inställningar lästa", messageEn: "Settings read", code: null }] };
   log: LogEntry[] = [];
   /** What the app's start-up check of the log found (a broken chain …). */
   logWarning: SessionInfo["logWarning"] = null;
@@ -144,6 +153,7 @@ export class FakeBackend implements Backend {
       trainingUsers: USERS.map(({ login, name, role, pharmacy }) => ({ login, name, role, pharmacy })),
       settings: structuredClone(this.settings),
       logWarning: this.logWarning,
+      configProblem: this.configProblem,
     };
   }
 
@@ -436,7 +446,7 @@ export class FakeBackend implements Backend {
     return structuredClone(this.settings);
   }
 
-  async saveSettings(s: Settings) {
+  async saveSettings(s: Settings, secrets: SecretInput[]) {
     this.calls.push("saveSettings");
     if (!(s.idleTimeoutMinutes >= 1 && s.idleTimeoutMinutes <= 60)) throw "Tiden till automatisk utloggning av kund ska vara 1–60 minuter.";
     if (s.live) {
@@ -444,12 +454,24 @@ export class FakeBackend implements Backend {
       if (!g.ok) throw `Apotekets GLN: ${g.errorSv}`;
       if (!s.live.baseUrl.startsWith("https://")) throw "Adressen till Nationella läkemedelslistan måste börja med https://.";
     }
-    this.settings = structuredClone(s);
+    const typed = secrets.filter((x) => x.value);
+    if (typed.length && this.keyringBroken) throw { code: "keyring", message: `Ingenting sparades. ${this.keyringBroken}`, messageEn: `Nothing was saved. ${this.keyringBroken}` };
+    for (const x of typed) {
+      this.calls.push(`storeSecret:${x.account}`);
+      this.secrets.set(x.account, x.value);
+    }
+    const kept = { locked: this.settings.locked, files: this.settings.files, userFile: this.settings.userFile };
+    this.settings = { ...structuredClone(s), ...kept };
+    return structuredClone(this.settings);
   }
 
-  async storeSecret(account: SecretAccount, value: string) {
-    this.calls.push(`storeSecret:${account}`);
-    this.secrets.set(account, value);
+  async testConnection(_s: Settings, _secrets: SecretInput[]) {
+    this.calls.push("testConnection");
+    return structuredClone(this.doctor);
+  }
+
+  async restart() {
+    this.calls.push("restart");
   }
 
   async keyringStatus() {

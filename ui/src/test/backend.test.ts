@@ -34,7 +34,9 @@ describe("TauriBackend", () => {
     await b.print(3, "aktuella-recept", null, 2);
     await b.accessLog(q);
     await b.getSettings();
-    await b.storeSecret("pkcs12-password", "x");
+    const settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv", locked: [], files: [], userFile: null };
+    await b.saveSettings(settings, [{ account: "pkcs12-password", value: "x" }]);
+    await b.testConnection(settings, []);
     await b.keyringStatus();
     expect(invoke.mock.calls).toEqual([
       ["session_info"],
@@ -52,7 +54,8 @@ describe("TauriBackend", () => {
       ["print", { lookupSeq: 3, kind: "aktuella-recept", printer: null, copies: 2 }],
       ["access_log", { query: q }],
       ["get_settings"],
-      ["store_secret", { account: "pkcs12-password", value: "x" }],
+      ["save_settings", { settings, secrets: [{ account: "pkcs12-password", value: "x" }] }],
+      ["test_connection", { settings, secrets: [] }],
       ["keyring_status"],
     ]);
   });

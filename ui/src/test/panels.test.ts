@@ -298,6 +298,104 @@ describe("settings", () => {
     expect(backend.settings.idleTimeoutMinutes).toBe(5);
   });
 
+  it("is reachable from the login screen; keys the chain set are locked; Testa anslutningen lists each step", async () => {
+    const { backend } = await setup(null, (b) => {
+      b.settings.locked = ["base_url", "extra_ca_pem"];
+      b.settings.files = ["/etc/receptdisk/receptdisk.toml"];
+      b.doctor = {
+        steps: [
+          { status: "ok", message: "Inställningar lästa (/etc/receptdisk/receptdisk.toml)", messageEn: "Settings read", code: null },
+          { status: "failed", message: 'TLS: servern nll.example.se godtogs inte – lägg dess CA i "Extra CA" (extra_ca_pem)', messageEn: "TLS: not trusted", code: "tls-failure" },
+          { status: "skipped", message: "Inloggning – inte provat", messageEn: "Login – not tried", code: null },
+        ],
+      };
+    });
+    $("#login-open-settings").click();
+    await flush();
+    expect($<HTMLInputElement>("#set-base-url").disabled).toBe(true);
+    expect($<HTMLInputElement>("#set-live").disabled).toBe(true);
+    expect(text("#set-base-url-locked")).toBe("satt av apotekskedjan");
+    expect($<HTMLInputElement>("#set-extra-ca").disabled).toBe(true);
+    expect($<HTMLInputElement>("#set-gln").disabled).toBe(false);
+    expect(text("#settings-files")).toContain("/etc/receptdisk/receptdisk.toml");
+    $("#test-connection").click();
+    await flush();
+    expect(backend.calls).toContain("testConnection");
+    const steps = [...document.querySelectorAll("#doctor-steps li")].map((li) => li.textContent);
+    expect(steps[0]).toBe("✓ Inställningar lästa (/etc/receptdisk/receptdisk.toml)");
+    expect(steps[1]).toContain("✗ TLS");
+    expect(steps[1]).toContain("extra_ca_pem");
+    expect(steps[2]).toBe("· Inloggning – inte provat");
+    expect(text("#back")).toContain("Tillbaka till inloggningen");
+    $("#back").click();
+    expect($("#login-view")).toBeTruthy();
+  });
+
+  it("saves nothing when a secret cannot go to the keyring, and says how to start it", async () => {
+    const { backend } = await setup("farmaceut", (b) => {
+      b.keyringBroken = "Operativsystemets nyckelring går inte att använda (no bus) – starta nyckelringen …";
+    });
+    $("#open-settings").click();
+    await flush();
+    $<HTMLInputElement>("#set-live").click();
+    typeInto($<HTMLInputElement>("#set-base-url"), "https://nll.example.se/fhir");
+    typeInto($<HTMLInputElement>("#set-gln"), "7350045511119");
+    typeInto($<HTMLInputElement>("#set-client-secret"), "hemlig-klient");
+    $("#save-settings").click();
+    await flush();
+    expect(text("#settings-msg")).toContain("Ingenting sparades");
+    expect(text("#settings-msg")).toContain("starta nyckelringen");
+    expect(backend.settings.live).toBeNull();
+    expect($<HTMLInputElement>("#set-client-secret").value).toBe("");
+  });
+
+  it("token exchange with a login command or a fixed test user, and a static token, are all editable", async () => {
+    const { backend } = await setup();
+    $("#open-settings").click();
+    await flush();
+    $<HTMLInputElement>("#set-live").click();
+    typeInto($<HTMLInputElement>("#set-base-url"), "https://127.0.0.1:8443/fhir");
+    typeInto($<HTMLInputElement>("#set-gln"), "7350045511119");
+    typeInto($<HTMLInputElement>("#set-token-url"), "https://127.0.0.1:8443/oauth/token");
+    typeInto($<HTMLInputElement>("#set-client-id"), "receptdisk");
+    typeInto($<HTMLInputElement>("#set-subject-token"), "farmaceut");
+    typeInto($<HTMLInputElement>("#set-client-key"), "/srv/sim-pki/client-1-key.pem");
+    $("#save-settings").click();
+    await flush();
+    expect(backend.settings.live?.token).toEqual({ kind: "exchange", tokenUrl: "https://127.0.0.1:8443/oauth/token", clientId: "receptdisk", subjectTokenCommand: [], subjectToken: "farmaceut" });
+    expect(backend.settings.live?.clientKey).toBe("/srv/sim-pki/client-1-key.pem");
+    expect($("#restart")).toBeTruthy();
+    $<HTMLInputElement>("#set-token-static").click();
+    expect($<HTMLElement>("#token-static").hidden).toBe(false);
+    expect($<HTMLElement>("#token-exchange").hidden).toBe(true);
+    typeInto($<HTMLInputElement>("#set-static-token"), "hemlig-token");
+    $("#save-settings").click();
+    await flush();
+    expect(backend.settings.live?.token).toEqual({ kind: "static" });
+    expect(backend.secrets.get("nll-token")).toBe("hemlig-token");
+    expect(JSON.stringify(backend.settings)).not.toContain("hemlig-token");
+  });
+
+  it("a broken configuration file opens on a screen naming file and line, with training mode and settings", async () => {
+    await setup(null, (b) => {
+      b.configProblem = { path: "/home/apotek/.config/receptdisk/receptdisk.toml", line: 4, key: null, message: "filen är inte giltig TOML (invalid string)", messageEn: "not valid TOML" };
+    });
+    expect(text("#config-problem-where")).toBe("/home/apotek/.config/receptdisk/receptdisk.toml, rad 4");
+    expect(text("#config-problem")).toContain("filen är inte giltig TOML");
+    $("#config-open-settings").click();
+    await flush();
+    expect($("#settings-view")).toBeTruthy();
+    $("#back").click();
+    expect($("#login-view")).toBeTruthy();
+    teardown();
+    await setup(null, (b) => {
+      b.configProblem = { path: "/x/receptdisk.toml", line: 2, key: null, message: "fel", messageEn: "wrong" };
+    });
+    $("#use-training").click();
+    expect($("#login-view")).toBeTruthy();
+    expect(document.querySelectorAll("[data-login]").length).toBeGreaterThan(0);
+  });
+
   it("switches the language: the whole UI in English, back to Swedish", async () => {
     await setup();
     $("#open-settings").click();

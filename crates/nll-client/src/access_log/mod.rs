@@ -324,11 +324,29 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
     })
 }
 
+pub const DEFAULT_FILE_NAME: &str = "access-log.sqlite3";
+pub const TRAINING_FILE_NAME: &str = "access-log-training.sqlite3";
+
 impl AccessLog {
-    /// `<data dir>/receptdisk/access-log.sqlite` (e.g. `~/.local/share/…` on Linux,
-    /// `%APPDATA%\…` on Windows).
+    /// The one log the app and `nllc` share on a computer, unless `[access_log] path` names
+    /// another: `<data dir>/receptdisk/access-log.sqlite3` (`~/.local/share/…` on Linux,
+    /// `%APPDATA%\…` on Windows, `~/Library/Application Support/…` on macOS), or
+    /// `$RECEPTDISK_HOME/access-log.sqlite3`.
     pub fn default_path() -> Option<PathBuf> {
-        dirs::data_dir().map(|d| d.join("receptdisk").join("access-log.sqlite"))
+        match std::env::var_os(crate::layers::HOME_ENV).filter(|h| !h.is_empty()) {
+            Some(home) => Some(PathBuf::from(home).join(DEFAULT_FILE_NAME)),
+            None => dirs::data_dir().map(|d| d.join("receptdisk").join(DEFAULT_FILE_NAME)),
+        }
+    }
+
+    /// Training mode's log beside it (synthetic lookups never enter the access review).
+    pub fn training_path() -> Option<PathBuf> {
+        Self::default_path().map(|p| p.with_file_name(TRAINING_FILE_NAME))
+    }
+
+    /// The configured log, else the default one.
+    pub fn configured_path(cfg: &crate::central_log::AccessLogConfig) -> Option<PathBuf> {
+        cfg.path.clone().or_else(Self::default_path)
     }
 
     /// Opens (or creates) the log at `path`, in WAL mode, upgrading an older log in place. A

@@ -1,0 +1,170 @@
+"""End to end, live mode as the pilot guide sets it up: `nllc sim --tls` in its own process plays
+NLL; live mode is configured through the Inställningar screen (base URL, token exchange with a
+fixed test user, client certificate and its PEM key, extra CA, the pharmacy's GLN, the client
+secret to the keyring); Testa anslutningen shows every step ✓; after the restart the app logs in
+through the token exchange, looks up an ordinary and a protected patient and prints. Then the
+faults: the server stopped (Testa anslutningen names it, the login error offers Inställningar)
+and a broken configuration file (the app opens on the screen naming file and line, with
+Använd övningsläge). Screenshots of Inställningar and Testa anslutningen go to
+$RECEPTDISK_E2E_OUT (docs/screenshots/ comes from a run of this test).
+
+Usage: test_live.py APP NLLC (RECEPTDISK_HOME and the WebDriver from run.sh)."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(__file__))
+from wd import Session  # noqa: E402
+
+APP, NLLC = sys.argv[1], sys.argv[2]
+OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
+HOME = os.environ["RECEPTDISK_HOME"]
+VUXEN, SKYDDAD = "19680415-2384", "19850923-4822"
+GLN = "7350045511119"
+work = tempfile.mkdtemp(prefix="receptdisk-live-")
+pki = os.path.join(work, "sim-pki")
+results = []
+
+
+def start_sim():
+    p = subprocess.Popen([NLLC, "sim", "--tls", "--pki-dir", pki], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    base = p.stdout.readline().strip()
+    for line in p.stdout:
+        if line.startswith("Avsluta med Ctrl-C"):
+            break
+    return p, base
+
+
+def stop_sim(p):
+    p.send_signal(2)
+    p.wait(timeout=20)
+
+
+def test(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+        print(f"ok   {fn.__name__}")
+    except Exception:
+        results.append((fn.__name__, traceback.format_exc()))
+        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
+        try:
+            s.screenshot(os.path.join(OUT, f"fail-live-{fn.__name__}.png"))
+        except Exception:
+            pass
+
+
+def fill(css, value):
+    el = s.find(css)
+    s.clear(el)
+    s.type(el, value)
+
+
+sim, base = start_sim()
+host = base.rstrip("/")
+# A fresh user file: the training test before this one wrote none.
+user_file = os.path.join(HOME, "receptdisk.toml")
+if os.path.exists(user_file):
+    os.remove(user_file)
+s = Session(APP)
+
+
+@test
+def configures_live_mode_in_the_settings_screen_and_tests_the_connection():
+    s.wait("#login-view", timeout=30)
+    s.click(s.find("#login-open-settings"))
+    s.wait("#settings-view")
+    s.click(s.find("#set-live"))
+    fill("#set-base-url", f"{host}/fhir")
+    fill("#set-fullmakt-url", f"{host}/fullmakt")
+    fill("#set-token-url", f"{host}/oauth/token")
+    fill("#set-client-id", "receptdisk")
+    s.type(s.find("#set-client-secret"), "test")
+    fill("#set-subject-token", "farmaceut")
+    fill("#set-client-cert", os.path.join(pki, "client-1.pem"))
+    fill("#set-client-key", os.path.join(pki, "client-1-key.pem"))
+    fill("#set-extra-ca", os.path.join(pki, "ca.pem"))
+    fill("#set-org-name", "Apotek Kronan AB")
+    fill("#set-gln", GLN)
+    fill("#set-unit-name", "Apotek Kronan Centrum")
+    fill("#set-town", "Stockholm")
+    fill("#set-test-pnr", VUXEN)
+    s.screenshot(os.path.join(OUT, "settings-live.png"))
+    s.click(s.find("#test-connection"))
+    s.wait("#doctor-steps", timeout=60)
+    s.wait("#doctor-steps li:last-child", text="Patientsökning", timeout=60)
+    steps = [s.text(li) for li in s.find_all("#doctor-steps li")]
+    assert all(t.startswith("✓") for t in steps), steps
+    s.screenshot(os.path.join(OUT, "test-connection.png"))
+    s.click(s.find("#save-settings"))
+    s.wait("#settings-msg.ok", timeout=30)
+    s.wait("#restart")
+    text = open(user_file, encoding="utf-8").read()
+    assert 'subject_token = "farmaceut"' in text, text
+    assert '"test"' not in text, text  # the client secret went to the keyring only
+
+
+# Starting again (what *Starta om nu* does) opens live mode.
+s.close()
+s = Session(APP)
+
+
+@test
+def logs_in_through_the_token_exchange_and_looks_up_patients():
+    s.wait("#login-view", timeout=30)
+    assert not s.find_all("#training-band")
+    s.click(s.find("[data-login]"))
+    s.wait("#user", timeout=30)
+    for pnr, name in ((VUXEN, "Karin Andersson"), (SKYDDAD, "Personuppgift skyddad")):
+        s.keys("escape")
+        s.wait("#status")
+        s.keys("f1")
+        s.type(s.find("#pnr"), pnr)
+        s.click(s.find("#fetch"))
+        s.wait("#patient-banner, #error", timeout=30)
+        assert not s.find_all("#error"), s.text(s.find("#error"))
+        assert name in s.text(s.find("#patient-name"))
+    s.wait("#protected-band")
+    s.keys("control", "p")
+    s.wait("#print-preview-img:not([hidden])", timeout=30)
+    s.keys("escape")
+
+
+@test
+def a_stopped_server_is_named_and_the_settings_are_one_click_away():
+    stop_sim(sim)
+    s.click(s.find("#logout"))
+    s.wait("#login-view", timeout=30)
+    s.click(s.find("[data-login]"))
+    s.wait("#error", timeout=60)
+    s.click(s.find("#error-open-settings"))
+    s.wait("#settings-view")
+    s.click(s.find("#test-connection"))
+    s.wait("#doctor-steps li.failed", timeout=60)
+    failed = s.text(s.find("#doctor-steps li.failed"))
+    assert "✗ Nätverk" in failed and "att servern är igång" in failed, failed
+
+
+s.close()
+with open(user_file, "a", encoding="utf-8") as f:
+    f.write("\nthis is = not [valid\n")
+s = Session(APP)
+
+
+@test
+def a_broken_configuration_file_names_file_and_line_with_the_ways_out():
+    s.wait("#config-problem", timeout=30)
+    where = s.text(s.find("#config-problem-where"))
+    assert "receptdisk.toml, rad" in where, where
+    s.click(s.find("#use-training"))
+    s.wait("#training-band", text="ÖVNINGSLÄGE")
+    assert s.find_all("[data-login]")
+
+
+s.close()
+failed = [n for n, e in results if e]
+print(f"live: {len(results) - len(failed)} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)
