@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 app="${CARGO_TARGET_DIR:-$HOME/.cache/receptdisk/target}/debug/receptdisk"
 (cd ui && npm run -s build)
-cargo build -q -p receptdisk
+cargo build -q -p receptdisk -p cli
+nllc="${CARGO_TARGET_DIR:-$HOME/.cache/receptdisk/target}/debug/nllc"
 tmp=$(mktemp -d)
 # The app inherits tauri-driver's environment: its own settings and access log, empty at start.
 export RECEPTDISK_HOME="$tmp/home"
@@ -33,6 +34,9 @@ print(*[x.getsockname()[1] for x in s])')
 done
 export RECEPTDISK_E2E_OUT="${RECEPTDISK_E2E_OUT:-$tmp/out}"
 mkdir -p "$RECEPTDISK_E2E_OUT"
-if ! timeout 900 python3 tests/e2e/test_counter.py "$app"; then
-  echo "--- tauri-driver log"; tail -50 "$tmp/tauri-driver.log"; exit 1
-fi
+# RECEPTDISK_E2E_TESTS picks some (e.g. "live") while working on one.
+for t in ${RECEPTDISK_E2E_TESTS:-counter live}; do
+  if ! timeout 900 python3 "tests/e2e/test_$t.py" "$app" "$nllc"; then
+    echo "--- tauri-driver log"; tail -50 "$tmp/tauri-driver.log"; exit 1
+  fi
+done

@@ -8,8 +8,8 @@ and a broken configuration file (the app opens on the screen naming file and lin
 Använd övningsläge). Screenshots of Inställningar and Testa anslutningen go to
 $RECEPTDISK_E2E_OUT (docs/screenshots/ comes from a run of this test).
 
-Usage: test_live.py APP NLLC (RECEPTDISK_HOME and the WebDriver as run.sh sets them up).
-Not yet called from run.sh: it has not had a run on this machine."""
+Usage: test_live.py APP NLLC (RECEPTDISK_HOME and the WebDriver as run.sh sets them up; run.sh
+runs it after test_counter.py)."""
 import os
 import subprocess
 import sys

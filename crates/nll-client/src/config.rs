@@ -590,14 +590,15 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
-/// A URL for an error text: scheme, host and path, no query (a query can hold a personnummer)
-/// and no user info.
+/// A URL for an error text: scheme, host, port and path, no query (a query can hold a
+/// personnummer) and no user info.
 pub fn redact_url(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(u) => format!(
-            "{}://{}{}",
+            "{}://{}{}{}",
             u.scheme(),
             u.host_str().unwrap_or(""),
+            u.port().map(|p| format!(":{p}")).unwrap_or_default(),
             u.path()
         ),
         Err(_) => url

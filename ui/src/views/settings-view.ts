@@ -358,12 +358,15 @@ export class SettingsView {
         report.steps.map((step) => h("li", { class: `step ${step.status}` }, h("span", { class: "mark", "aria-hidden": "true" }, mark[step.status]), " ", pick(step.message, step.messageEn))),
       ),
     );
+    // The report is below the form: bring it into view (jsdom has no scrolling).
+    this.doctorBox.scrollIntoView?.({ block: "nearest" });
   }
 
   private show(text: string, kind: "ok" | "error") {
     fill(this.msg, text);
     this.msg.className = `print-msg ${kind}`;
     this.msg.hidden = false;
+    this.msg.scrollIntoView?.({ block: "nearest" });
   }
 
   focus() {
