@@ -89,7 +89,7 @@ def check_axe(state):
 
 
 def log_mark():
-    """The newest row of the app's access log (RECEPTDISK_HOME/access-log.sqlite3) now."""
+    """The newest row of the app's training log (RECEPTDISK_HOME/access-log-training.sqlite3) now."""
     return access_log("SELECT coalesce(max(id), 0) FROM access_log")[0][0]
 
 
@@ -100,7 +100,7 @@ def patient_lookups(since):
 
 
 def access_log(sql, *args):
-    path = os.path.join(os.environ["RECEPTDISK_HOME"], "access-log.sqlite3")
+    path = os.path.join(os.environ["RECEPTDISK_HOME"], "access-log-training.sqlite3")
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
         return db.execute(sql, args).fetchall()
 

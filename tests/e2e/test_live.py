@@ -24,7 +24,7 @@ APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
 HOME = os.environ["RECEPTDISK_HOME"]
 VUXEN, SKYDDAD = "19680415-2384", "19850923-4822"
-GLN = "7350045511119"
+GLN = "7350012345013"  # the test pharmacist's pharmacy, as the token says
 work = tempfile.mkdtemp(prefix="receptdisk-live-")
 pki = os.path.join(work, "sim-pki")
 results = []
@@ -93,6 +93,8 @@ def configures_live_mode_in_the_settings_screen_and_tests_the_connection():
     fill("#set-unit-name", "Apotek Kronan Centrum")
     fill("#set-town", "Stockholm")
     fill("#set-test-pnr", VUXEN)
+    # The top of the form (mode, NLL address, login) for the README's screenshot.
+    s.js("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
     s.screenshot(os.path.join(OUT, "settings-live.png"))
     s.click(s.find("#test-connection"))
     s.wait("#doctor-steps", timeout=60)
