@@ -553,6 +553,30 @@ mod tests {
     }
 
     #[test]
+    fn privileged_changes_name_each_key_and_nothing_else() {
+        let training = Settings::default();
+        let with = |live: LiveSettings| Settings {
+            live: Some(live),
+            ..Settings::default()
+        };
+        assert_eq!(privileged_changes(&training, &with(live())), ["mode"]);
+        assert!(privileged_changes(&with(live()), &with(live())).is_empty());
+        let mut printer = with(live());
+        printer.printer = Some("Kassa2".into());
+        assert!(privileged_changes(&with(live()), &printer).is_empty());
+        let mut changed = live();
+        changed.base_url = "https://other.example/fhir".into();
+        changed.client_key = Some("/etc/receptdisk/other-key.pem".into());
+        changed.token = TokenSettings::Command {
+            command: vec!["get-token".into()],
+        };
+        assert_eq!(
+            privileged_changes(&with(live()), &with(changed)),
+            ["nll.base_url", "nll.client_certificate", "token.source"]
+        );
+    }
+
+    #[test]
     fn saved_settings_round_trip_keep_unknown_keys_and_hold_no_secret() {
         let dir = temp();
         let p = paths(&dir);
