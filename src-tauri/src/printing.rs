@@ -5,7 +5,7 @@
 //! a file. A failed print keeps the PDF and says where.
 
 use nll::PrintoutKind;
-use nll_client::{ClientError, NewEntry, PrintOutcome as Logged, Printout, ShownList, Why};
+use nll_client::{ClientError, PrintOutcome as Logged, ShownList};
 use printout::{Pdf, PrintTarget, QueueState, RenderOptions};
 use serde::Serialize;
 use tauri::State;
@@ -36,8 +36,7 @@ fn still_shown(state: &AppState, lookup_seq: u64) -> Res<()> {
     state.counter()?.shown(lookup_seq).map(|_| ())
 }
 
-/// Writes the printout's row: its kind, pages, copies, printer (or a file), masked or not,
-/// and how it ended — never its content or a file's path.
+/// Writes the printout's row (`ShownList::printout_row`).
 fn log_printout(
     state: &AppState,
     shown: &ShownList,
@@ -47,46 +46,9 @@ fn log_printout(
     printer: Option<&str>,
     outcome: Logged,
 ) -> Res<()> {
-    let flow = nll_client::nll_api::flow_name(shown.context.flow);
-    let kind = nll_client::nll_api::wire_name(&kind);
-    let row = state.as_actor(|who| {
-        NewEntry::printout(
-            who,
-            Why {
-                flow: &flow,
-                purpose: &shown.context.purpose_code,
-                access: &shown.context.access_code,
-            },
-            &shown.session_id,
-            &Printout {
-                kind: &kind,
-                pages: pdf.pages as u32,
-                copies,
-                printer,
-                masked: shown.masked.masked,
-                outcome,
-            },
-        )
-        .patient(shown.patient_ref.clone(), Some(shown.masked.masked))
-    });
+    let row = state
+        .as_actor(|who| shown.printout_row(who, kind, pdf.pages as u32, copies, printer, outcome));
     state.log.append(&row).map(|_| ())
-}
-
-/// Why a printout failed, for its row: a fixed word, since the messages name printers' states
-/// and file paths.
-fn failure_code(e: &printout::print::PrintError) -> String {
-    use printout::print::PrintError as E;
-    match e {
-        E::NoPrinter => "no-printer",
-        E::UnknownPrinter(_) => "unknown-printer",
-        E::Stopped { .. } => "printer-stopped",
-        E::NotAccepting { .. } => "printer-not-accepting",
-        E::Service(_) => "print-service",
-        E::JobFailed { .. } => "job-failed",
-        E::TimedOut { .. } => "timed-out",
-        E::Save { error, .. } => return format!("save: {}", error.kind()),
-    }
-    .to_string()
 }
 
 /// A log this version may not write to refuses a printout before anything leaves.
@@ -265,7 +227,7 @@ pub(crate) fn print_shown(
             confirmed: job.confirmed,
         },
         Err(f) => {
-            failed = Some(failure_code(&f.error));
+            failed = Some(f.error.code());
             PrintOutcome::Failed {
                 message: f.error.to_string(),
                 message_en: f.error.message_en(),
@@ -298,7 +260,7 @@ pub fn save_pdf(
     let saved = pdf.save(&path);
     let logged = match &saved {
         Ok(_) => Logged::Saved,
-        Err(e) => Logged::Failed(failure_code(e)),
+        Err(e) => Logged::Failed(e.code()),
     };
     log_printout(&state, &shown, kind, &pdf, 1, None, logged)?;
     saved.map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;

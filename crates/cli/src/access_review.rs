@@ -188,7 +188,7 @@ async fn review(a: &RunArgs) -> anyhow::Result<ExitCode> {
         out.display()
     );
     for (rule, why) in &r.not_run {
-        println!("Regeln {rule} kördes inte: {why}");
+        println!("Regeln {rule} kördes inte helt: {why}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -329,7 +329,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
     match lookup_once(args).await? {
-        Ok((r, _policy)) => {
+        Ok(Looked {
+            result: r, counter, ..
+        }) => {
+            counter.end_customer();
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
             } else {
@@ -341,11 +344,17 @@ async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// One customer, one lookup: the endpoint, the access log, the fetch plan; the customer ends
-/// before this returns. Shared by `nllc fetch` and `nllc print`.
-pub async fn lookup_once(
-    args: &Args,
-) -> anyhow::Result<Result<(LookupResult, nll::policy::Policy), ClientError>> {
+/// One lookup's answer, with the counter still holding the customer (printing reads the list
+/// it shows; the caller ends the customer).
+pub struct Looked {
+    pub result: LookupResult,
+    pub policy: nll::policy::Policy,
+    pub counter: Counter,
+}
+
+/// One customer, one lookup: the endpoint, the access log, the fetch plan. Shared by
+/// `nllc fetch` and `nllc print`.
+pub async fn lookup_once(args: &Args) -> anyhow::Result<Result<Looked, ClientError>> {
     let ep = match endpoint(&args.target).await? {
         Ok(ep) => ep,
         Err(e) => return Ok(Err(e)),
@@ -374,8 +383,14 @@ pub async fn lookup_once(
         eprintln!("ÖVNINGSLÄGE – testdata från den inbyggda testservern");
     }
     let result = counter.lookup(req).await;
-    counter.end_customer();
-    Ok(result.map(|r| (r, policy)))
+    if result.is_err() {
+        counter.end_customer();
+    }
+    Ok(result.map(|result| Looked {
+        result,
+        policy,
+        counter,
+    }))
 }
 
 fn g(v: &Guarded) -> String {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use nll_client::access_log::NewEntry;
-use nll_client::{AccessLog, EntryKind, KeyringStore};
+use nll_client::{AccessLog, Actor, KeyringStore, Why};
 use review::schema::{COUNTER_ROLE, REVIEWER_ROLE};
 use review::testdb::TestPg;
 
@@ -30,6 +30,12 @@ fn database(port: u16, db: &str, user: &str, account: &str) -> String {
         "host = \"127.0.0.1\"\nport = {port}\ndbname = \"{db}\"\nuser = \"{user}\"\npassword_keyring = \"{account}\"\n"
     )
 }
+
+/// The chain's patient key, the user, and the staff list's colleague and the user themselves.
+const CHAIN_SECRET: &str = "kedjans-testnyckel-minst-32-byte-lang";
+const USER: &str = "SE2321000016-F001";
+const COLLEAGUE_PNR: &str = "19900101-2380";
+const OWN_PNR: &str = "19680415-2384";
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
@@ -67,34 +73,41 @@ async fn a_chain_sets_up_the_central_log_counters_push_and_the_reviewer_reports(
     keyring.set(&account("counter"), &cpw).unwrap();
     keyring.set(&account("reviewer"), &rpw).unwrap();
 
-    // A counter with 30 rows in its log.
+    // A counter with 30 rows in its log; with the chain's key, row 5 is a lookup of a colleague
+    // and row 6 one of the user themselves (their keyed hashes, never their numbers).
+    let chain_key =
+        nll_client::access_log::patient_key::ChainKey::new(CHAIN_SECRET.as_bytes()).unwrap();
     let log_path = dir.join("access.sqlite");
     let log = AccessLog::open(&log_path).unwrap();
+    let who = Actor {
+        user: USER,
+        role: "FARMACEUT",
+    };
+    let why = Why {
+        flow: "expediering",
+        purpose: "EXPEDIERING",
+        access: "UTAN_KRAV_SAMTYCKE",
+    };
     for n in 0..30 {
-        log.append(&NewEntry {
-            kind: EntryKind::Request,
-            user: "SE2321000016-F001".into(),
-            role: "FARMACEUT".into(),
-            flow: "expediering".into(),
-            purpose: "EXPEDIERING".into(),
-            access: "UTAN_KRAV_SAMTYCKE".into(),
-            resource: Some("patient".into()),
-            patient_ref: Some(format!("pat-{n}")),
-            protected: Some(n == 3),
-            request_id: Some(format!("r{n}")),
-            context_id: format!("c{n}"),
-            outcome: "ok".into(),
-            http_status: Some(200),
-            nll_code: None,
-            field_key: None,
-            mode: None,
-            printer: None,
-            pages: None,
-            copies: None,
-            masked: None,
-            detail: None,
-        })
-        .unwrap();
+        let key = match n {
+            5 => Some(chain_key.patient_key_hex(COLLEAGUE_PNR)),
+            6 => Some(chain_key.patient_key_hex(OWN_PNR)),
+            // A row from before the counter had the key: the review says it could not check it.
+            29 => None,
+            _ => Some(chain_key.patient_key_hex(&format!("19121212{:04}", n))),
+        };
+        let row = NewEntry::request(
+            who,
+            why,
+            &format!("c{n}"),
+            "patient",
+            &format!("r{n}"),
+            "ok",
+        )
+        .answer(Some(200), None)
+        .patient(Some(format!("pat-{n}")), Some(n == 3))
+        .patient_key(key);
+        log.append(&row).unwrap();
     }
     drop(log);
     let client = |port: u16| {
@@ -140,10 +153,18 @@ async fn a_chain_sets_up_the_central_log_counters_push_and_the_reviewer_reports(
 
     // The reviewer verifies and reviews.
     let review_cfg = dir.join("granskning.toml");
+    let staff = dir.join("personal.csv");
+    write(
+        &staff,
+        &format!("personnummer;hsa-id\n{COLLEAGUE_PNR};SE2321000016-F002\n{OWN_PNR};{USER}\n"),
+    );
+    keyring.set(&account("chain"), CHAIN_SECRET).unwrap();
     write(
         &review_cfg,
         &format!(
-            "[database]\n{}\n[sample]\nper_user = 2\n",
+            "staff_list = \"{}\"\nchain_key_keyring = \"{}\"\n[database]\n{}\n[sample]\nper_user = 2\n",
+            staff.display(),
+            account("chain"),
             database(pg.port, &name, &reviewer, &account("reviewer"))
         ),
     );
@@ -184,6 +205,15 @@ async fn a_chain_sets_up_the_central_log_counters_push_and_the_reviewer_reports(
     );
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("Åtkomst till patient med skyddade personuppgifter"));
+    // The colleague and the user themselves, found by their keyed hashes alone.
+    assert!(html.contains("Slagning på en kollega"), "{html}");
+    assert!(html.contains("Slagning på sig själv"), "{html}");
+    assert!(!html.contains("19900101") && !html.contains("199001012380"));
+    assert!(
+        text(&o).contains("kollega kördes inte helt: inte på 1 rader"),
+        "{}",
+        text(&o)
+    );
     assert!(std::fs::read_to_string(&csv)
         .unwrap()
         .contains("skyddad_patient"));
@@ -191,7 +221,7 @@ async fn a_chain_sets_up_the_central_log_counters_push_and_the_reviewer_reports(
     let o = nllc(&["review", "init-db", "--config", rc]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
-    for who in ["owner", "counter", "reviewer"] {
+    for who in ["owner", "counter", "reviewer", "chain"] {
         keyring.delete(&account(who)).unwrap();
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -7,6 +7,7 @@
 //! # or the long form:
 //! [access_log]
 //! path = "/var/lib/receptdisk/access.db"         # optional: else the app data folder
+//! chain_key_keyring = "chain-patient-key"        # optional: rows carry the patient's keyed hash
 //! [access_log.central]                           # optional: forward rows to the chain
 //! host = "logg.kedjan.se"                        # verify-full TLS unless this computer
 //! port = 5432
@@ -32,6 +33,10 @@ pub const DEFAULT_CENTRAL_PASSWORD_ACCOUNT: &str = "central-log-password";
 pub struct AccessLogConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathBuf>,
+    /// Keyring account of the chain's patient key: when set, rows about a patient carry the
+    /// patient's keyed hash (`access_log::patient_key`), and a missing key stops the login.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_key_keyring: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub central: Option<CentralLogConfig>,
 }
@@ -183,7 +188,9 @@ impl<'de> Deserialize<'de> for AccessLogConfig {
             #[serde(default)]
             path: Option<PathBuf>,
             #[serde(default)]
-            central: Option<CentralLogConfig>,
+            chain_key_keyring: Option<String>,
+            #[serde(default)]
+            central: Option<Box<CentralLogConfig>>,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -194,11 +201,12 @@ impl<'de> Deserialize<'de> for AccessLogConfig {
         Ok(match Form::deserialize(d)? {
             Form::Path(p) => AccessLogConfig {
                 path: Some(p),
-                central: None,
+                ..AccessLogConfig::default()
             },
             Form::Table(t) => AccessLogConfig {
                 path: t.path,
-                central: t.central,
+                chain_key_keyring: t.chain_key_keyring,
+                central: t.central.map(|c| *c),
             },
         })
     }

@@ -11,6 +11,7 @@ use nll::Role;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::access_log::patient_key::ChainKey;
 use crate::access_log::AccessLog;
 use crate::config::{check_url, ClientConfig};
 use crate::error::ClientError;
@@ -57,6 +58,8 @@ pub struct NllClient {
     pub(crate) max_retries: u32,
     pub(crate) max_retry_wait: Duration,
     today: Option<NaiveDate>,
+    /// The chain's key for patients' keyed hashes on log rows (`[access_log] chain_key_keyring`).
+    chain_key: Option<ChainKey>,
 }
 
 impl std::fmt::Debug for NllClient {
@@ -101,6 +104,12 @@ impl NllClient {
                 })?
             }
         };
+        // A configured chain key that cannot be read stops here: rows without the patient's
+        // keyed hash would slip past the review's colleague check unnoticed.
+        let chain_key = match &cfg.access_log.chain_key_keyring {
+            None => None,
+            Some(account) => Some(ChainKey::new(secrets.get(account)?.expose().as_bytes())?),
+        };
         // Rows written from now on name this pharmacy and counter.
         log.set_origin(
             cfg.org.as_ref().map(|o| o.orgenhets_id.clone()),
@@ -122,7 +131,15 @@ impl NllClient {
             max_retries: cfg.max_retries.min(crate::config::MAX_RETRIES),
             max_retry_wait: Duration::from_millis(cfg.max_retry_wait_ms),
             today: cfg.today,
+            chain_key,
         })
+    }
+
+    /// The patient's keyed hash for the log rows, with the chain's key if one is configured.
+    pub(crate) fn patient_key(&self, patient: &nll::ids::PersonId) -> Option<String> {
+        self.chain_key
+            .as_ref()
+            .map(|k| k.patient_key_hex(patient.twelve()))
     }
 
     pub fn policy(&self) -> &Policy {

@@ -29,7 +29,7 @@ use tokio::sync::watch;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::access_log::{Actor, NewEntry, Why};
+use crate::access_log::{Actor, NewEntry, PrintOutcome, Printout, Why};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
 use crate::nll_api::{flow_name, role_code, wire_name};
@@ -120,6 +120,45 @@ pub struct ShownList {
     /// The customer session and the patient's NLL reference, for a printout's log row.
     pub session_id: String,
     pub patient_ref: Option<String>,
+    /// The patient's keyed hash (with the chain's key), for a printout's log row.
+    pub patient_key: Option<String>,
+}
+
+impl ShownList {
+    /// The row of a printout of this list: its kind, pages, copies, printer (none: saved to a
+    /// file), masked or not, and how it ended — never its content or a file's path. The one
+    /// printout row, for the app and `nllc print`.
+    pub fn printout_row(
+        &self,
+        who: Actor<'_>,
+        kind: nll::PrintoutKind,
+        pages: u32,
+        copies: u32,
+        printer: Option<&str>,
+        outcome: PrintOutcome,
+    ) -> NewEntry {
+        let flow = flow_name(self.context.flow);
+        let kind = wire_name(&kind);
+        NewEntry::printout(
+            who,
+            Why {
+                flow: &flow,
+                purpose: &self.context.purpose_code,
+                access: &self.context.access_code,
+            },
+            &self.session_id,
+            &Printout {
+                kind: &kind,
+                pages,
+                copies,
+                printer,
+                masked: self.masked.masked,
+                outcome,
+            },
+        )
+        .patient(self.patient_ref.clone(), Some(self.masked.masked))
+        .patient_key(self.patient_key.clone())
+    }
 }
 
 struct Current {
@@ -128,6 +167,7 @@ struct Current {
     /// What was asked for the shown list: the personnummer a variant reads again.
     request: LookupRequest,
     patient_ref: Option<String>,
+    patient_key: Option<String>,
     list: MedicationList,
     masked: MaskedList,
     context: RequestContext,
@@ -245,6 +285,7 @@ impl Counter {
             who: c.who.clone(),
             session_id: c.session.to_string(),
             patient_ref: c.patient_ref.clone(),
+            patient_key: c.patient_key.clone(),
         })
     }
 
@@ -309,6 +350,7 @@ impl Counter {
             seq,
             request,
             patient_ref: p.patient_ref,
+            patient_key: p.patient_key,
             list: p.list,
             masked: p.masked,
             context: p.context,
@@ -351,7 +393,8 @@ impl Counter {
                 &field_kind,
                 key,
             )
-            .patient(c.patient_ref.clone(), Some(c.masked.masked)),
+            .patient(c.patient_ref.clone(), Some(c.masked.masked))
+            .patient_key(c.patient_key.clone()),
         )?;
         Ok(Revealed {
             session_id: c.session.hyphenated().to_string(),

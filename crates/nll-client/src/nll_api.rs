@@ -45,6 +45,8 @@ pub(crate) struct Call<'a> {
     pub context_id: Uuid,
     pub patient_ref: Option<&'a str>,
     pub protected: Option<bool>,
+    /// The patient's keyed hash, on every row of the call (`None` without the chain's key).
+    pub patient_key: Option<&'a str>,
 }
 
 /// Writes "cancelled" if the request's future is dropped before the answer was logged (a newer
@@ -142,7 +144,8 @@ impl<'a> Call<'a> {
                 outcome,
             )
             .answer(http_status, nll_code)
-            .patient(patient_ref, protected),
+            .patient(patient_ref, protected)
+            .patient_key(self.patient_key.map(str::to_string)),
         )
     }
 

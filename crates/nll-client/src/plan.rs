@@ -89,6 +89,8 @@ pub(crate) struct Planned {
     pub masked: MaskedList,
     pub context: nll::policy::RequestContext,
     pub patient_ref: Option<String>,
+    /// The patient's keyed hash (with the chain's key), for the rows the counter writes later.
+    pub patient_key: Option<String>,
     /// `X-Request-ID` of the (last) MedicationRequest search, if one was sent.
     pub rx_request_id: Option<String>,
     pub round_trips: u32,
@@ -137,9 +139,9 @@ fn log_denial(
     flow: Flow,
     context_id: Uuid,
     d: &Denial,
-    patient_ref: Option<String>,
-    protected: Option<bool>,
+    patient: (Option<String>, Option<bool>, Option<&str>),
 ) -> Result<(), ClientError> {
+    let (patient_ref, protected, patient_key) = patient;
     let rule = client.policy.rule(flow);
     let (role, flow) = (role_code(who.role), flow_name(flow));
     let denied_by = wire_name(&d.rule);
@@ -157,7 +159,8 @@ fn log_denial(
             &context_id.hyphenated().to_string(),
             &denied_by,
         )
-        .patient(patient_ref, protected),
+        .patient(patient_ref, protected)
+        .patient_key(patient_key.map(str::to_string)),
     )?;
     Ok(())
 }
@@ -202,6 +205,11 @@ pub(crate) async fn run(
             .transpose()?,
     };
 
+    // Every row of this lookup carries the patient's keyed hash (with the chain's key), also a
+    // refusal: trying to look up a colleague is worth a review too.
+    let patient_key = client.patient_key(&patient);
+    let key = patient_key.as_deref();
+
     // 0. Before any request.
     let ctx0 =
         match client
@@ -210,7 +218,7 @@ pub(crate) async fn run(
         {
             Ok(c) => c,
             Err(d) => {
-                log_denial(client, who, req.flow, context_id, &d, None, None)?;
+                log_denial(client, who, req.flow, context_id, &d, (None, None, key))?;
                 return Err(ClientError::policy(&d));
             }
         };
@@ -218,7 +226,7 @@ pub(crate) async fn run(
     let needs_register = rule.requires.contains(&Requirement::PowerOfAttorneyActive);
     if needs_register && client.fullmakt_url.is_none() {
         let d = power_of_attorney_unverified(&Unverified::NoRegister);
-        log_denial(client, who, req.flow, context_id, &d, None, None)?;
+        log_denial(client, who, req.flow, context_id, &d, (None, None, key))?;
         return Err(ClientError::policy(&d));
     }
     let one_prescription = rule.reads_one_prescription();
@@ -243,6 +251,7 @@ pub(crate) async fn run(
         context_id,
         patient_ref: None,
         protected: None,
+        patient_key: key,
     };
     let lookup_url = format!(
         "{base}/Patient?identifier={}",
@@ -349,8 +358,7 @@ pub(crate) async fn run(
             req.flow,
             context_id,
             &d,
-            patient_ref.clone(),
-            protected,
+            (patient_ref.clone(), protected, key),
         );
         logged.err().unwrap_or_else(|| ClientError::policy(&d))
     };
@@ -389,6 +397,7 @@ pub(crate) async fn run(
         context_id,
         patient_ref: Some(&pref),
         protected: facts.protected,
+        patient_key: key,
     };
     let subject = query_encode(&format!("Patient/{pref}"));
     let pid = query_encode(&pref);
@@ -476,6 +485,7 @@ pub(crate) async fn run(
         masked,
         context: ctx,
         patient_ref: Some(pref),
+        patient_key,
         rx_request_id,
         round_trips: stage1 + stage2,
         requests,

@@ -186,6 +186,22 @@ impl fmt::Display for PrintError {
 impl std::error::Error for PrintError {}
 
 impl PrintError {
+    /// Why a printout failed, for its access-log row: a fixed word, since the messages name
+    /// printers' states and file paths.
+    pub fn code(&self) -> String {
+        match self {
+            PrintError::NoPrinter => "no-printer",
+            PrintError::UnknownPrinter(_) => "unknown-printer",
+            PrintError::Stopped { .. } => "printer-stopped",
+            PrintError::NotAccepting { .. } => "printer-not-accepting",
+            PrintError::Service(_) => "print-service",
+            PrintError::JobFailed { .. } => "job-failed",
+            PrintError::TimedOut { .. } => "timed-out",
+            PrintError::Save { error, .. } => return format!("save: {}", error.kind()),
+        }
+        .to_string()
+    }
+
     pub fn message_en(&self) -> String {
         match self {
             PrintError::NoPrinter => {

@@ -133,7 +133,7 @@ pub fn html(review: &Review, cfg: &ReviewConfig, generated: &str) -> String {
         h.push_str("</tbody></table></section>");
     }
     if !review.not_run.is_empty() {
-        h.push_str("<h3>Regler som inte kördes</h3><ul>");
+        h.push_str("<h3>Regler som inte kördes, eller inte på alla rader</h3><ul>");
         for (rule, why) in &review.not_run {
             let title = cfg
                 .rules

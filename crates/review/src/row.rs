@@ -157,9 +157,9 @@ pub async fn insert_batch(db: &impl GenericClient, rows: &[CentralRow]) -> anyho
     Ok(db.execute(INSERT, &params).await?)
 }
 
-/// The local log's version whose rows [`from_local`] maps: rows with a UUID, their origin and
-/// a hash chain (version 2 of `nll_client::access_log`).
-pub const LOCAL_SCHEMA_VERSION: i32 = 2;
+/// The local log's version whose rows [`from_local`] maps: rows with a UUID, their origin, a
+/// hash chain and the patient's keyed hash (`nll_client::access_log::schema::VERSION`).
+pub const LOCAL_SCHEMA_VERSION: i32 = nll_client::access_log::schema::VERSION;
 
 /// The one mapping from a counter's local row to a central row: the row as the counter wrote
 /// it (its UUID, pharmacy, workstation, version and hashes), numbered by its place in the log.
@@ -185,7 +185,10 @@ pub fn from_local(e: &LogEntry) -> anyhow::Result<CentralRow> {
         access: l.access.clone(),
         resource: l.resource.clone(),
         patient_ref: l.patient_ref.clone(),
-        patient_key: None,
+        patient_key: match &l.patient_key {
+            Some(k) => Some(chain::from_hex(k).ok_or_else(|| bad("patientnyckeln"))?),
+            None => None,
+        },
         protected: l.protected,
         request_id: l.request_id.clone(),
         context_id: l.context_id.clone(),
@@ -199,8 +202,8 @@ pub fn from_local(e: &LogEntry) -> anyhow::Result<CentralRow> {
         copies: l.copies.map(|n| n as i32),
         masked: l.masked,
         detail: l.detail.clone(),
-        prev_hash: Some(from_hex(&e.prev_hash).ok_or_else(|| bad("föregående hash"))?),
-        hash: from_hex(&e.hash).ok_or_else(|| bad("hashen"))?,
+        prev_hash: Some(chain::from_hex(&e.prev_hash).ok_or_else(|| bad("föregående hash"))?),
+        hash: chain::from_hex(&e.hash).ok_or_else(|| bad("hashen"))?,
     })
 }
 
@@ -216,6 +219,7 @@ pub fn local_hash(row: &CentralRow) -> Option<Vec<u8>> {
         access: row.access.clone(),
         resource: row.resource.clone(),
         patient_ref: row.patient_ref.clone(),
+        patient_key: row.patient_key.as_deref().map(chain::hex),
         protected: row.protected,
         request_id: row.request_id.clone(),
         context_id: row.context_id.clone(),
@@ -238,29 +242,15 @@ pub fn local_hash(row: &CentralRow) -> Option<Vec<u8>> {
         workstation: row.workstation.clone(),
         app_version: row.app_version.clone(),
         entry,
-        prev_hash: to_hex(row.prev_hash.as_deref()?),
+        prev_hash: chain::hex(row.prev_hash.as_deref()?),
         hash: String::new(),
     };
-    from_hex(&chain::row_hash(&local))
+    chain::from_hex(&chain::row_hash(&local))
 }
 
 /// Whether the row's fields still give its hash (the counter's hash chain, recomputed here).
 pub fn hash_holds(row: &CentralRow) -> bool {
     local_hash(row).is_some_and(|h| h == row.hash)
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

@@ -428,7 +428,34 @@ pub async fn review(
         chain_gaps(&cx, &mut findings).await?;
     }
     match staff {
-        Some(s) => staff_lookups(&cx, s, &mut findings).await?,
+        Some(s) => {
+            staff_lookups(&cx, s, &mut findings).await?;
+            // Rows from counters without the chain's key cannot be matched: say how many.
+            let unkeyed: i64 = cx
+                .query(
+                    &format!(
+                        "SELECT count(*) FROM access_log WHERE {PERIOD} AND patient_ref IS NOT NULL \
+                         AND patient_key IS NULL AND kind IN ('request', 'reveal', 'printout')"
+                    ),
+                    &[],
+                )
+                .await?
+                .first()
+                .map_or(0, |r| r.get(0));
+            if unkeyed > 0 {
+                for id in ["kollega", "egen_uppgift"]
+                    .into_iter()
+                    .filter(|id| cfg.on(id))
+                {
+                    not_run.push((
+                        id.to_string(),
+                        format!(
+                            "inte på {unkeyed} rader om patienter utan patientnyckel (kassor utan chain_key_keyring i [access_log])"
+                        ),
+                    ));
+                }
+            }
+        }
         None => {
             for id in ["kollega", "egen_uppgift"] {
                 if cfg.on(id) {

@@ -1,44 +1,13 @@
 //! Staff looking up colleagues, or themselves, without a personnummer in any log: the counter
 //! stores a keyed hash (HMAC-SHA-256, the chain's key from the keyring) of the patient's
-//! personnummer; the reviewer's machine hashes the chain's staff list with the same key and looks
-//! for those hashes. The staff list's personnummer never leave the reviewer's machine in clear.
+//! personnummer (`nll_client::access_log::patient_key`); the reviewer's machine hashes the
+//! chain's staff list with the same key and looks for those hashes. The staff list's personnummer never leave the reviewer's machine in clear.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
-use ring::hmac;
-
-/// The keyring account of the chain's patient key (base64 or any text of 32+ bytes).
-pub const CHAIN_KEY_ACCOUNT: &str = "chain-patient-key";
-
-/// The chain's key for patients' keyed hashes.
-pub struct ChainKey(hmac::Key);
-
-impl std::fmt::Debug for ChainKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChainKey(***)")
-    }
-}
-
-impl ChainKey {
-    pub fn new(secret: &[u8]) -> anyhow::Result<ChainKey> {
-        anyhow::ensure!(
-            secret.len() >= 32,
-            "kedjans patientnyckel är för kort ({} byte; minst 32)",
-            secret.len()
-        );
-        Ok(ChainKey(hmac::Key::new(hmac::HMAC_SHA256, secret)))
-    }
-
-    /// The keyed hash of a personnummer (or samordningsnummer), written as 12 digits so
-    /// `19121212-1212`, `191212121212` and `121212-1212` (if the century is given elsewhere) of
-    /// one person give one hash.
-    pub fn patient_key(&self, personnummer: &str) -> Vec<u8> {
-        let digits: String = personnummer.chars().filter(char::is_ascii_digit).collect();
-        hmac::sign(&self.0, digits.as_bytes()).as_ref().to_vec()
-    }
-}
+pub use nll_client::access_log::patient_key::{ChainKey, CHAIN_KEY_ACCOUNT};
 
 /// One member of staff: the keyed hash of their personnummer and their HSA-id (the user id
 /// the access log names).
@@ -101,24 +70,6 @@ impl StaffList {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_person_one_key_whatever_the_writing() {
-        let k = ChainKey::new(&[7; 32]).unwrap();
-        assert_eq!(
-            k.patient_key("19121212-1212"),
-            k.patient_key("191212121212")
-        );
-        assert_ne!(k.patient_key("191212121212"), k.patient_key("191212121213"));
-        let other = ChainKey::new(&[8; 32]).unwrap();
-        assert_ne!(
-            k.patient_key("191212121212"),
-            other.patient_key("191212121212")
-        );
-        assert!(ChainKey::new(b"short").is_err());
-        // RFC 4231 test case 2 shape: HMAC-SHA-256 is what it says.
-        assert_eq!(k.patient_key("1").len(), 32);
-    }
 
     #[test]
     fn staff_list_lines_and_errors() {

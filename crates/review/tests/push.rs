@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use nll_client::access_log::NewEntry;
-use nll_client::{AccessLog, EntryKind};
+use nll_client::{AccessLog, Actor, Why};
 use review::push::{self, progress_path, Pushed};
 use review::schema::COUNTER_ROLE;
 use review::testdb::{OwnCluster, TestPg};
@@ -17,34 +17,28 @@ fn temp_log() -> PathBuf {
         .join("access-log.sqlite")
 }
 
+/// Row `n`: a Patient request, every fiftieth a refusal; every third about a patient with a
+/// keyed hash (the central store keeps it, and the chain still verifies).
 fn entry(n: usize) -> NewEntry {
-    NewEntry {
-        kind: if n % 50 == 7 {
-            EntryKind::Denial
-        } else {
-            EntryKind::Request
-        },
-        user: "SE2321000016-F001".into(),
-        role: "FARMACEUT".into(),
-        flow: "expediering".into(),
-        purpose: "EXPEDIERING".into(),
-        access: "UTAN_KRAV_SAMTYCKE".into(),
-        resource: Some("patient".into()),
-        patient_ref: Some(format!("pat-{n}")),
-        protected: Some(false),
-        request_id: Some(format!("r{n}")),
-        context_id: format!("c{n}"),
-        outcome: "ok".into(),
-        http_status: Some(200),
-        nll_code: None,
-        field_key: None,
-        mode: None,
-        printer: None,
-        pages: None,
-        copies: None,
-        masked: None,
-        detail: None,
-    }
+    let who = Actor {
+        user: "SE2321000016-F001",
+        role: "FARMACEUT",
+    };
+    let why = Why {
+        flow: "expediering",
+        purpose: "EXPEDIERING",
+        access: "UTAN_KRAV_SAMTYCKE",
+    };
+    let context = format!("c{n}");
+    let row = if n % 50 == 7 {
+        NewEntry::denial(who, why, &context, "consent-required")
+    } else {
+        NewEntry::request(who, why, &context, "patient", &format!("r{n}"), "ok")
+            .answer(Some(200), None)
+    };
+    let key = n.is_multiple_of(3).then(|| format!("{n:064x}"));
+    row.patient(Some(format!("pat-{n}")), Some(false))
+        .patient_key(key)
 }
 
 fn fill(log: &AccessLog, from: usize, to: usize) {

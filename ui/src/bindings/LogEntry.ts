@@ -58,7 +58,13 @@ resource: string | null,
 /**
  * NLL's logical id of the patient.
  */
-patientRef: string | null, protected: boolean | null, requestId: string | null, 
+patientRef: string | null, 
+/**
+ * The patient's keyed hash (HMAC-SHA-256 of the personnummer with the chain's key, hex),
+ * when the chain's key is configured: lets the review find lookups of colleagues without a
+ * personnummer in any log (`patient_key`).
+ */
+patientKey?: string, protected: boolean | null, requestId: string | null, 
 /**
  * The counter session (one customer); empty for rows outside one.
  */

@@ -10,6 +10,10 @@
 //! access, resource, patient_ref, protected, request_id, context_id, outcome, http_status,
 //! nll_code, field_key, mode, printer, pages, copies, masked, detail`
 //!
+//! and then, only on a row that has one, `patient_key` (the patient's keyed hash, hex; schema
+//! version 3). A row without it encodes exactly as in version 2, so the hashes of rows written
+//! before the upgrade still hold.
+//!
 //! The row's integer `id` is not hashed: the chain's order is the ids' order, and a row moved
 //! breaks the link to its neighbour.
 //!
@@ -76,14 +80,30 @@ pub fn canonical(row: &LogEntry) -> Vec<u8> {
     for f in &fields {
         field(&mut out, f.as_deref());
     }
+    if let Some(k) = &e.patient_key {
+        field(&mut out, Some(k));
+    }
     out
 }
 
 /// SHA-256 of the canonical encoding, lower-case hex.
 pub fn row_hash(row: &LogEntry) -> String {
-    Sha256::digest(canonical(row))
-        .iter()
-        .map(|b| format!("{b:02x}"))
+    hex(&Sha256::digest(canonical(row)))
+}
+
+/// Lower-case hex: how the log writes hashes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of lower-case or upper-case hex; `None` for anything else.
+pub fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
         .collect()
 }
 

@@ -163,6 +163,12 @@ pub struct NewEntry {
     pub resource: Option<String>,
     /// NLL's logical id of the patient.
     pub patient_ref: Option<String>,
+    /// The patient's keyed hash (HMAC-SHA-256 of the personnummer with the chain's key, hex),
+    /// when the chain's key is configured: lets the review find lookups of colleagues without a
+    /// personnummer in any log (`patient_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub patient_key: Option<String>,
     pub protected: Option<bool>,
     pub request_id: Option<String>,
     /// The counter session (one customer); empty for rows outside one.
@@ -200,6 +206,7 @@ impl NewEntry {
             access: String::new(),
             resource: None,
             patient_ref: None,
+            patient_key: None,
             protected: None,
             request_id: None,
             context_id: String::new(),
@@ -228,6 +235,13 @@ impl NewEntry {
     pub fn patient(mut self, patient_ref: Option<String>, protected: Option<bool>) -> NewEntry {
         self.patient_ref = patient_ref;
         self.protected = protected;
+        self
+    }
+
+    /// The patient's keyed hash (see [`crate::access_log::patient_key`]); `None` without the
+    /// chain's key.
+    pub fn patient_key(mut self, key: Option<String>) -> NewEntry {
+        self.patient_key = key;
         self
     }
 

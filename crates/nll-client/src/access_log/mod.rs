@@ -22,6 +22,7 @@
 pub mod chain;
 mod csv;
 mod entry;
+pub mod patient_key;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -305,6 +306,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
             access: r.get(11)?,
             resource: r.get(12)?,
             patient_ref: r.get(13)?,
+            patient_key: r.get(29)?,
             protected: flag(14)?,
             request_id: r.get(15)?,
             context_id: r.get(16)?,
@@ -933,16 +935,49 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_log_gains_the_patient_key_and_its_hashes_still_hold() {
+        let path = temp_db();
+        {
+            let log = AccessLog::open(&path).unwrap();
+            log.append(&entry(EntryKind::Request, Some(false))).unwrap();
+            log.append(&entry(EntryKind::Denial, None)).unwrap();
+        }
+        // The same rows as version 2 wrote them: no patient_key column.
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "ALTER TABLE access_log DROP COLUMN patient_key; PRAGMA user_version = 2;",
+            )
+            .unwrap();
+        }
+        let log = AccessLog::open(&path).unwrap();
+        assert_eq!(log.read_only(), None);
+        assert_eq!(log.verify().unwrap().broken, None);
+        let key = "ab".repeat(32);
+        log.append(&entry(EntryKind::Reveal, Some(true)).patient_key(Some(key.clone())))
+            .unwrap();
+        let v = log.verify().unwrap();
+        assert_eq!((v.rows, v.broken), (3, None));
+        let rows = log.query(&LogFilter::default()).unwrap();
+        assert_eq!(rows[0].entry.patient_key, None);
+        assert_eq!(rows[2].entry.patient_key.as_deref(), Some(key.as_str()));
+        // The key is hashed: changing it breaks the row's hash.
+        let mut changed = rows[2].clone();
+        changed.entry.patient_key = Some("cd".repeat(32));
+        assert_ne!(chain::row_hash(&changed), rows[2].hash);
+    }
+
+    #[test]
     fn a_log_from_a_newer_version_is_read_but_never_written() {
         let path = temp_db();
         {
             let log = AccessLog::open(&path).unwrap();
             log.append(&entry(EntryKind::Request, None)).unwrap();
-            log.execute_raw("PRAGMA user_version = 3").unwrap();
+            log.execute_raw("PRAGMA user_version = 99").unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let log = AccessLog::open(&path).unwrap();
-        assert_eq!(log.read_only(), Some(&LogFailure::Newer(3)));
+        assert_eq!(log.read_only(), Some(&LogFailure::Newer(99)));
         assert_eq!(log.query(&LogFilter::default()).unwrap().len(), 1);
         let e = log.append(&entry(EntryKind::Request, None)).unwrap_err();
         assert!(e.message.contains("nyare version"), "{}", e.message);
@@ -1047,7 +1082,7 @@ mod tests {
              INSERT INTO access_log SELECT 3, 'x', time, gln, workstation, app_version, kind,
                  user, role, flow, purpose, access, resource, patient_ref, protected,
                  request_id, context_id, outcome, http_status, nll_code, field_key, mode,
-                 printer, pages, copies, masked, detail, prev_hash, hash
+                 printer, pages, copies, masked, detail, prev_hash, hash, patient_key
              FROM access_log WHERE id = 5;",
         );
         // Row 3 now carries row 5's fields under another uuid: its hash no longer fits.

@@ -6,6 +6,10 @@
 //! A version-1 log is rebuilt in one transaction on first open: its rows keep their ids and
 //! times, get a UUID v7 from their time, this computer's workstation id, no GLN and no app
 //! version (both unknown then), and are chained in id order.
+//!
+//! Version 3 adds `patient_key`, the patient's keyed hash (see `patient_key`). A version-2 log
+//! gains the column in place; its rows keep their hashes (the chain encodes the key only on a
+//! row that has one).
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
@@ -14,7 +18,7 @@ use super::{LogEntry, Origin};
 use crate::access_log::entry::{EntryKind, NewEntry};
 
 /// The schema this build reads and writes.
-pub const VERSION: i32 = 2;
+pub const VERSION: i32 = 3;
 
 const TABLE: &str = "
 CREATE TABLE IF NOT EXISTS access_log (
@@ -47,7 +51,8 @@ CREATE TABLE IF NOT EXISTS access_log (
     masked      INTEGER CHECK (masked IN (0, 1)),
     detail      TEXT,
     prev_hash   TEXT    NOT NULL,
-    hash        TEXT    NOT NULL
+    hash        TEXT    NOT NULL,
+    patient_key TEXT
 );";
 
 const INDEXES_AND_TRIGGERS: &str = "
@@ -61,7 +66,8 @@ BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
 /// Every column in table order: the one list `insert` and the readers use.
 pub const COLUMNS: &str = "id, uuid, time, gln, workstation, app_version, kind, user, role, flow, \
      purpose, access, resource, patient_ref, protected, request_id, context_id, outcome, \
-     http_status, nll_code, field_key, mode, printer, pages, copies, masked, detail, prev_hash, hash";
+     http_status, nll_code, field_key, mode, printer, pages, copies, masked, detail, prev_hash, hash, \
+     patient_key";
 
 pub fn user_version(conn: &Connection) -> rusqlite::Result<i32> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -86,7 +92,11 @@ pub fn prepare(conn: &mut Connection, origin: &Origin) -> rusqlite::Result<Optio
         return Ok(Some(found));
     }
     if found < VERSION && has_table(&tx)? {
-        upgrade_from_v1(&tx, origin)?;
+        if found < 2 {
+            upgrade_from_v1(&tx, origin)?;
+        } else {
+            tx.execute_batch("ALTER TABLE access_log ADD COLUMN patient_key TEXT;")?;
+        }
     }
     tx.execute_batch(TABLE)?;
     tx.execute_batch(INDEXES_AND_TRIGGERS)?;
@@ -101,7 +111,7 @@ pub fn insert(conn: &Connection, row: &LogEntry) -> rusqlite::Result<i64> {
     conn.prepare_cached(&format!(
         "INSERT INTO access_log ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
          ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, \
-         ?28, ?29)"
+         ?28, ?29, ?30)"
     ))?
     .execute(params![
         (row.id > 0).then_some(row.id),
@@ -133,6 +143,7 @@ pub fn insert(conn: &Connection, row: &LogEntry) -> rusqlite::Result<i64> {
         e.detail,
         row.prev_hash,
         row.hash,
+        e.patient_key,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -157,6 +168,7 @@ fn v1_row(r: &rusqlite::Row<'_>, origin: &Origin) -> rusqlite::Result<LogEntry> 
             access: r.get(7)?,
             resource: r.get(8)?,
             patient_ref: r.get(9)?,
+            patient_key: None,
             protected: r.get(10)?,
             request_id: r.get(11)?,
             context_id: r.get(12)?,
