@@ -1,5 +1,6 @@
 //! `nllc print` against the built-in test server: the printout is masked for a protected
-//! patient, a printout the flow may not hand out is refused, and a missing printer keeps the PDF.
+//! patient, a printout the flow may not hand out is refused, a missing printer keeps the PDF,
+//! and every printout (saved or failed) is a row in the access log.
 use std::process::Command;
 
 fn nllc(args: &[&str]) -> std::process::Output {
@@ -13,11 +14,32 @@ fn nllc(args: &[&str]) -> std::process::Output {
         .expect("run nllc")
 }
 
+/// The printout rows of the log at `log`, as `nllc log --kind printout --csv` gives them.
+fn printout_rows(log: &std::path::Path) -> Vec<String> {
+    let o = nllc(&[
+        "log",
+        "--access-log",
+        log.to_str().unwrap(),
+        "--kind",
+        "printout",
+        "--csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn protected_patients_printout_is_masked() {
     let out = std::env::temp_dir().join(format!("nllc-print-{}.pdf", std::process::id()));
+    let log = std::env::temp_dir().join(format!("nllc-print-{}.sqlite3", std::process::id()));
     let o = nllc(&[
         "print",
+        "--access-log",
+        log.to_str().unwrap(),
         "--sim",
         "--personnummer",
         "19850923-4822",
@@ -45,6 +67,12 @@ fn protected_patients_printout_is_masked() {
     assert!(
         !text.contains("Kiruna"),
         "a location-revealing value was printed:\n{text}"
+    );
+    let rows = printout_rows(&log);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].contains("uthamtade") && rows[0].contains("saved"),
+        "{rows:?}"
     );
 }
 
@@ -76,8 +104,11 @@ fn a_printout_the_flow_may_not_hand_out_is_refused() {
 
 #[test]
 fn a_missing_printer_keeps_the_pdf() {
+    let log = std::env::temp_dir().join(format!("nllc-noprinter-{}.sqlite3", std::process::id()));
     let o = nllc(&[
         "print",
+        "--access-log",
+        log.to_str().unwrap(),
         "--sim",
         "--personnummer",
         "19680415-2384",
@@ -91,4 +122,7 @@ fn a_missing_printer_keeps_the_pdf() {
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("finns inte") && err.contains(".pdf"), "{err}");
+    let rows = printout_rows(&log);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("failed: unknown-printer"), "{rows:?}");
 }
