@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "treatment_reason",
     "access_log",
     "access_log_csv",
+    "central_status",
     "get_settings",
     "save_settings",
     "test_connection",

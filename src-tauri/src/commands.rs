@@ -258,6 +258,15 @@ pub fn access_log_csv(state: State<'_, AppState>, query: AccessLogQuery) -> Res<
     export_csv(&state, &query)
 }
 
+/// How far the chain's central log has got with this counter's log (*Logg*).
+#[tauri::command]
+pub fn central_status(state: State<'_, AppState>) -> crate::central::CentralStatus {
+    match &state.central {
+        Some(f) => f.status(&state.log),
+        None => crate::central::CentralStatus::default(),
+    }
+}
+
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
     lock(&state.settings).clone()

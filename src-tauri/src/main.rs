@@ -2,6 +2,7 @@
 // every rule lives in `nll`, every request in `nll-client`, every PDF in `printout`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod central;
 mod commands;
 mod printing;
 mod settings;
@@ -113,6 +114,23 @@ fn main() {
                     *state::lock(warning.as_ref()) = found;
                 });
             }
+            // Live mode with [access_log.central]: the log goes to the chain's central log in
+            // the background.
+            let central = if live {
+                layers
+                    .client_config()
+                    .ok()
+                    .and_then(|c| c.access_log.central)
+                    .map(|c| {
+                        central::Forwarder::start(
+                            log.clone(),
+                            c,
+                            Arc::new(nll_client::KeyringStore),
+                        )
+                    })
+            } else {
+                None
+            };
             app.manage(AppState {
                 paths,
                 layers: Mutex::new(layers),
@@ -123,6 +141,7 @@ fn main() {
                 counter: Mutex::new(None),
                 user: Mutex::new(None),
                 log_warning,
+                central,
             });
             Ok(())
         })
@@ -137,6 +156,7 @@ fn main() {
             commands::treatment_reason,
             commands::access_log,
             commands::access_log_csv,
+            commands::central_status,
             commands::get_settings,
             commands::save_settings,
             commands::test_connection,

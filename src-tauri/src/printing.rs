@@ -295,6 +295,7 @@ mod tests {
             counter: Mutex::new(None),
             user: Mutex::new(None),
             log_warning: Arc::new(Mutex::new(None)),
+            central: None,
         }
     }
 

@@ -34,6 +34,8 @@ pub struct AppState {
     /// What the start-up check of the access log found wrong (a broken chain, a log this
     /// version does not write to): shown in *Logg* and the counter's header.
     pub log_warning: Arc<Mutex<Option<LogWarning>>>,
+    /// Live mode with `[access_log.central]`: the background forwarding to the chain's log.
+    pub central: Option<Arc<crate::central::Forwarder>>,
 }
 
 /// A problem with the access log, in Swedish and English.

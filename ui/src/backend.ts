@@ -24,6 +24,7 @@ import type { PrintPreview } from "./bindings/PrintPreview";
 import type { PickFileKind } from "./backend-types";
 import type { SecretInput } from "./bindings/SecretInput";
 import type { DoctorReport } from "./bindings/DoctorReport";
+import type { CentralStatus } from "./bindings/CentralStatus";
 
 export interface Backend {
   /** Which implementation answers (the browser demo's screenshot states are fake-only). */
@@ -58,6 +59,8 @@ export interface Backend {
   /** Asks where, then saves the printout (the kept one after a failed print). null = cancelled. */
   savePdf(lookupSeq: number, kind: PrintoutKind): Promise<string | null>;
   accessLog(query: AccessLogQuery): Promise<LogEntry[]>;
+  /** How far the chain's central log has got with this counter's log (live mode only). */
+  centralStatus(): Promise<CentralStatus>;
   /** Asks where, then writes the filtered log as CSV. null = cancelled. */
   exportLogCsv(query: AccessLogQuery): Promise<string | null>;
   getSettings(): Promise<Settings>;
@@ -147,6 +150,7 @@ export class TauriBackend implements Backend {
     return this.call<string>("save_pdf", { lookupSeq, kind, path });
   }
   accessLog(query: AccessLogQuery) { return this.call<LogEntry[]>("access_log", { query }); }
+  centralStatus() { return this.call<CentralStatus>("central_status"); }
   async exportLogCsv(query: AccessLogQuery) {
     const path = await this.dialogs.save({ defaultPath: `receptdisk-atkomstlogg-${today()}.csv`, filters: [{ name: "CSV", extensions: ["csv"] }] });
     if (!path) return null;

@@ -4,6 +4,7 @@
 // log, printers that fail. Shapes are the generated Rust types.
 import type { Backend } from "../backend";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import type { CentralStatus } from "../bindings/CentralStatus";
 import type { FlowInfo } from "../bindings/FlowInfo";
 import type { IdCheck } from "../bindings/IdCheck";
 import type { LookupRequest } from "../bindings/LookupRequest";
@@ -99,6 +100,8 @@ export class FakeBackend implements Backend {
   log: LogEntry[] = [];
   /** What the app's start-up check of the log found (a broken chain …). */
   logWarning: SessionInfo["logWarning"] = null;
+  /** The chain's central log as the shell reports it; not configured unless a test sets it. */
+  central: CentralStatus = { configured: false, target: null, acknowledged: 0, waiting: 0, oldestWaiting: null, lastAttempt: null, lastError: null };
   /** Per-lookup delays in ms, consumed in order (tests make an earlier lookup slower). */
   delays: number[] = [];
   /** A superseded lookup still answers with its own (old) patient instead of `cancelled`: the
@@ -424,6 +427,11 @@ export class FakeBackend implements Backend {
     const path = `/home/apotek/Dokument/${kind}-${FAKE_TODAY}.pdf`;
     this.savedFiles.push(path);
     return path;
+  }
+
+  async centralStatus(): Promise<CentralStatus> {
+    this.calls.push("centralStatus");
+    return { ...this.central };
   }
 
   async accessLog(q: AccessLogQuery): Promise<LogEntry[]> {

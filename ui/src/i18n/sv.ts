@@ -252,6 +252,8 @@ export const sv = {
   "log.kind.logout": "Utloggning",
   "log.kind.export": "Export",
   "log.kind.setting": "Ändrad inställning",
+  "log.central.allSent": "Kedjans logg ({target}) har tagit emot alla rader (till och med rad {n}).",
+  "log.central.waiting": "Kedjans logg ({target}) har tagit emot till och med rad {n}; {waiting} rader väntar, den äldsta från {oldest}.",
   "log.toFile": "sparad som fil",
   "log.masked": "maskerad",
   "log.pages": "{pages} s × {copies}",

@@ -263,6 +263,31 @@ describe("access log rows of every kind", () => {
   });
 });
 
+describe("the chain's central log in Logg", () => {
+  it("says how far it has got, how old the oldest waiting row is and what the last attempt met; nothing when not configured", async () => {
+    const { backend } = await setup("farmaceut");
+    $("#open-log").click();
+    await flush();
+    expect($("#log-central").hidden).toBe(true);
+    $("#back").click();
+    await flush();
+    backend.central = { configured: true, target: "logg.kedjan.se/receptdisk", acknowledged: 120, waiting: 7, oldestWaiting: "2026-12-02T08:15:00Z", lastAttempt: "2026-12-02T09:00:00Z", lastError: "Kedjans logg nåddes inte: anslutningen nekades. Raderna väntar kvar lokalt och skickas vid nästa försök." };
+    $("#open-log").click();
+    await flush();
+    expect($("#log-central").hidden).toBe(false);
+    expect(text("#log-central")).toContain("till och med rad 120; 7 rader väntar, den äldsta från 2026-12-02");
+    expect(text("#log-central")).toContain("väntar kvar lokalt");
+    expect($("#log-central").className).toContain("error");
+    $("#back").click();
+    await flush();
+    backend.central = { ...backend.central, acknowledged: 127, waiting: 0, oldestWaiting: null, lastError: null };
+    $("#open-log").click();
+    await flush();
+    expect(text("#log-central")).toContain("har tagit emot alla rader (till och med rad 127)");
+    expect($("#log-central").className).toContain("ok");
+  });
+});
+
 describe("settings", () => {
   it("checks the GLN as typed, refuses a bad one, and sends the certificate password only to the keyring", async () => {
     const { backend } = await setup();

@@ -5,6 +5,7 @@ import { t, pick, type Key } from "../i18n";
 import { asClientError, type Backend } from "../backend";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { AccessLogQuery } from "../bindings/AccessLogQuery";
+import type { CentralStatus } from "../bindings/CentralStatus";
 import type { FlowInfo } from "../bindings/FlowInfo";
 import { fieldName } from "./fields";
 import { VirtualTable } from "./virtual-table";
@@ -73,6 +74,7 @@ export class LogView {
   private readonly revealsOnly: HTMLInputElement;
   private readonly msg: HTMLElement;
   private readonly warning: HTMLElement;
+  private readonly central: HTMLElement;
   private readonly count: HTMLElement;
   private readonly table: VirtualTable<LogEntry>;
   private token = 0;
@@ -97,6 +99,7 @@ export class LogView {
     this.revealsOnly = h("input", { id: "log-reveals", type: "checkbox", on: { change: reload } });
     this.msg = h("p", { id: "log-msg", class: "print-msg", role: "status", hidden: true });
     this.warning = h("p", { id: "log-warning", class: "print-msg error", role: "alert", hidden: true });
+    this.central = h("p", { id: "log-central", class: "print-msg", role: "status", hidden: true });
     this.count = h("span", { class: "muted", id: "log-count" });
     this.table = new VirtualTable<LogEntry>({
       id: "log-table",
@@ -137,6 +140,7 @@ export class LogView {
         exportBtn,
       ),
       this.warning,
+      this.central,
       this.msg,
       this.table.el,
     );
@@ -167,6 +171,7 @@ export class LogView {
       const warning = (await this.backend.sessionInfo()).logWarning;
       this.warning.hidden = !warning;
       if (warning) fill(this.warning, pick(warning.message, warning.messageEn));
+      void this.showCentral();
       const rows = await this.backend.accessLog(query);
       if (token !== this.token) return;
       // Newest first: an access review starts from what just happened.
@@ -189,6 +194,23 @@ export class LogView {
       const err = asClientError(e);
       this.show(pick(err.message, err.messageEn), "error");
     }
+  }
+
+  /** The chain's central log: how far it has got, how old the oldest waiting row is, and what
+   *  the last attempt met (the rows wait locally until it succeeds). */
+  private async showCentral() {
+    let s: CentralStatus;
+    try {
+      s = await this.backend.centralStatus();
+    } catch {
+      return;
+    }
+    this.central.hidden = !s.configured;
+    if (!s.configured) return;
+    const parts = [s.waiting === 0 ? t("log.central.allSent", { target: s.target ?? "", n: s.acknowledged }) : t("log.central.waiting", { target: s.target ?? "", n: s.acknowledged, waiting: s.waiting, oldest: s.oldestWaiting ? localTime(s.oldestWaiting) : "–" })];
+    if (s.lastError) parts.push(s.lastError);
+    fill(this.central, parts.join(" "));
+    this.central.className = `print-msg ${s.lastError ? "error" : "ok"}`;
   }
 
   private show(text: string, kind: "ok" | "error") {
