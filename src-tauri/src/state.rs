@@ -215,6 +215,8 @@ fn training_config(sim: &SimHandle, login: &str) -> ClientConfig {
     );
     cfg.fullmakt_url = Some(format!("{}/fullmakt", sim.base_url()));
     cfg.today = Some(sim.catalogue().today());
+    // Training stays on this computer: no proxy, whatever the environment says.
+    cfg.proxy.disabled = true;
     let user = nll_sim::TEST_USERS.iter().find(|u| u.login == login);
     if let Some(u) = user {
         cfg.org = Some(nll_client::config::OrgConfig {

@@ -354,6 +354,20 @@ impl ClientError {
         )
     }
 
+    /// All answers of one lookup together over `max_lookup_bytes`.
+    pub fn lookup_too_large(limit_bytes: u64) -> ClientError {
+        let mb = limit_bytes.div_ceil(1024 * 1024);
+        ClientError::new(
+            ErrorCode::ResponseTooLarge,
+            format!(
+                "Svaren från Nationella läkemedelslistan var tillsammans större än tillåtet för en slagning ({mb} MB, max_lookup_bytes), så listan visas inte – kontakta IT-support."
+            ),
+            format!(
+                "NLL's answers together were larger than allowed for one lookup ({mb} MB, max_lookup_bytes), so the list is not shown – contact IT support."
+            ),
+        )
+    }
+
     pub fn too_many_pages(cap: u32) -> ClientError {
         ClientError::new(
             ErrorCode::TooManyPages,

@@ -47,6 +47,35 @@ pub(crate) struct Call<'a> {
     pub protected: Option<bool>,
     /// The patient's keyed hash, on every row of the call (`None` without the chain's key).
     pub patient_key: Option<&'a str>,
+    /// What the lookup's answers may take together (shared by its calls).
+    pub budget: &'a ByteBudget,
+}
+
+/// The bytes one lookup may still receive (`max_lookup_bytes`), across all its requests.
+pub(crate) struct ByteBudget {
+    limit: u64,
+    used: std::sync::atomic::AtomicU64,
+}
+
+impl ByteBudget {
+    pub fn new(limit: u64) -> ByteBudget {
+        ByteBudget {
+            limit,
+            used: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Takes `bytes`; over the limit, the lookup stops.
+    fn spend(&self, bytes: usize) -> Result<(), ClientError> {
+        let used = self
+            .used
+            .fetch_add(bytes as u64, std::sync::atomic::Ordering::SeqCst)
+            + bytes as u64;
+        if used > self.limit {
+            return Err(ClientError::lookup_too_large(self.limit));
+        }
+        Ok(())
+    }
 }
 
 /// Writes "cancelled" if the request's future is dropped before the answer was logged (a newer
@@ -185,8 +214,17 @@ impl<'a> Call<'a> {
             let rid = request_id.hyphenated().to_string();
             match c.transport.get(url, &headers).await {
                 Ok(answer) => {
-                    let retryable = matches!(answer.status, 429 | 502 | 503 | 504);
-                    let read = read(&answer);
+                    let over_budget = self.budget.spend(answer.body.len());
+                    let retryable =
+                        over_budget.is_ok() && matches!(answer.status, 429 | 502 | 503 | 504);
+                    let read = match over_budget {
+                        Ok(()) => read(&answer),
+                        Err(e) => Read {
+                            result: Err(e),
+                            patient_ref: None,
+                            protected: None,
+                        },
+                    };
                     let (outcome, nll_code) = match &read.result {
                         Ok(_) => ("ok".to_string(), None),
                         Err(e) => (error_outcome(e), e.nll_code.clone()),

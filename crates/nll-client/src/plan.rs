@@ -38,8 +38,8 @@ use crate::access_log::{Actor, NewEntry, Why};
 use crate::client::{NllClient, UserInfo};
 use crate::error::ClientError;
 use crate::nll_api::{
-    flow_name, read_bundle, resource_name, role_code, status_error, wire_name, Call, Read,
-    LOG_POWER_OF_ATTORNEY,
+    flow_name, read_bundle, resource_name, role_code, status_error, wire_name, ByteBudget, Call,
+    Read, LOG_POWER_OF_ATTORNEY,
 };
 use crate::transport::query_encode;
 
@@ -209,6 +209,8 @@ pub(crate) async fn run(
     // refusal: trying to look up a colleague is worth a review too.
     let patient_key = client.patient_key(&patient);
     let key = patient_key.as_deref();
+    // What all the lookup's answers may take together.
+    let budget = ByteBudget::new(client.max_lookup_bytes);
 
     // 0. Before any request.
     let ctx0 =
@@ -252,6 +254,7 @@ pub(crate) async fn run(
         patient_ref: None,
         protected: None,
         patient_key: key,
+        budget: &budget,
     };
     let lookup_url = format!(
         "{base}/Patient?identifier={}",
@@ -398,6 +401,7 @@ pub(crate) async fn run(
         patient_ref: Some(&pref),
         protected: facts.protected,
         patient_key: key,
+        budget: &budget,
     };
     let subject = query_encode(&format!("Patient/{pref}"));
     let pid = query_encode(&pref);

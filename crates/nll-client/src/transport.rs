@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::config::{check_url, ClientConfig};
+use crate::config::{check_url, ClientConfig, ProxyConfig};
 use crate::error::{classify_transport, ClientError, TransportFault};
 use crate::identity;
 use crate::secrets::SecretStore;
@@ -60,6 +60,75 @@ pub struct Transport {
     pub client_subject: Option<String>,
 }
 
+/// The first of these environment variables that is set and not empty.
+fn env_var(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .filter_map(|n| std::env::var(n).ok())
+        .find(|v| !v.trim().is_empty())
+}
+
+/// The proxy: `[proxy] url` (and `no_proxy`), else `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`
+/// (and `NO_PROXY`) from the environment; none with `disabled`. Whatever the setting, a request
+/// to this computer (`localhost`, 127.0.0.0/8, ::1 — the test server, the token exchange in
+/// training) never goes through a proxy: a proxy there would see the Bearer token.
+fn proxy(p: &ProxyConfig) -> Result<Option<reqwest::Proxy>, ClientError> {
+    if p.disabled {
+        return Ok(None);
+    }
+    let (https, http, no_proxy) = match &p.url {
+        Some(url) => (Some(url.clone()), Some(url.clone()), p.no_proxy.clone()),
+        None => (
+            env_var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            env_var(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]),
+            env_var(&["NO_PROXY", "no_proxy"]),
+        ),
+    };
+    if https.is_none() && http.is_none() {
+        return Ok(None);
+    }
+    let parse = |u: Option<String>| -> Result<Option<reqwest::Url>, ClientError> {
+        u.map(|u| {
+            reqwest::Url::parse(&u).map_err(|_| {
+                ClientError::config(
+                    "proxy.url (eller HTTPS_PROXY) är inte en giltig adress",
+                    "proxy.url (or HTTPS_PROXY) is not a valid address",
+                )
+            })
+        })
+        .transpose()
+    };
+    let (https, http) = (parse(https)?, parse(http)?);
+    let bypass: Vec<String> = no_proxy
+        .unwrap_or_default()
+        .split(',')
+        .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    Ok(Some(reqwest::Proxy::custom(move |url| {
+        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        if crate::config::is_loopback(url) || bypassed(&bypass, &host) {
+            return None;
+        }
+        match url.scheme() {
+            "https" => https.clone(),
+            _ => http.clone(),
+        }
+    })))
+}
+
+/// `no_proxy` as curl reads it: `*` is every host; an entry is the host itself or a domain it
+/// is under (`apotek.local` and `.apotek.local` both cover `nll.apotek.local`).
+fn bypassed(entries: &[String], host: &str) -> bool {
+    entries.iter().any(|e| {
+        e == "*"
+            || host == e
+            || host
+                .strip_suffix(e.as_str())
+                .is_some_and(|r| r.ends_with('.'))
+    })
+}
+
 impl Transport {
     pub fn build(cfg: &ClientConfig, secrets: &dyn SecretStore) -> Result<Transport, ClientError> {
         // reqwest's rustls-no-provider build panics in `build()` without a process-wide provider.
@@ -78,23 +147,11 @@ impl Transport {
             client_subject = Some(id.subject.clone());
             b = b.identity(id.reqwest_identity()?);
         }
-        let p = &cfg.proxy;
-        if p.disabled {
-            b = b.no_proxy();
-        } else if let Some(url) = &p.url {
-            let proxy = reqwest::Proxy::all(url.as_str()).map_err(|_| {
-                ClientError::config(
-                    "proxy.url är inte en giltig adress",
-                    "proxy.url is not a valid address",
-                )
-            })?;
-            let no = p
-                .no_proxy
-                .as_deref()
-                .and_then(reqwest::NoProxy::from_string);
-            b = b.proxy(proxy.no_proxy(no));
+        // Only the proxy decided here: reqwest's own reading of the environment is off.
+        b = b.no_proxy();
+        if let Some(proxy) = proxy(&cfg.proxy)? {
+            b = b.proxy(proxy);
         }
-        // Otherwise HTTP(S)_PROXY / ALL_PROXY / NO_PROXY are read by `build()`.
         let http = b.build().map_err(|_| {
             ClientError::config(
                 "HTTP-klienten kunde inte skapas med de här inställningarna",
@@ -246,6 +303,19 @@ pub fn query_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_proxy_entries_cover_the_host_and_its_subdomains_only() {
+        let e: Vec<String> = ["apotek.local", "nll.example.se"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(bypassed(&e, "apotek.local"));
+        assert!(bypassed(&e, "kassa1.apotek.local"));
+        assert!(!bypassed(&e, "notapotek.local"));
+        assert!(!bypassed(&e, "nll.example.se.evil.com"));
+        assert!(bypassed(&["*".to_string()], "anything"));
+    }
 
     #[test]
     fn retry_after_seconds_and_dates() {

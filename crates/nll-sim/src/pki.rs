@@ -13,6 +13,10 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 
+/// The test server's name for clients that reach it through a proxy (which maps it to
+/// loopback). `.test` is reserved: it never resolves anywhere else.
+pub const PROXIED_HOST: &str = "nll-sim.test";
+
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
     #[error("certifikatet kunde inte skapas: {0}")]
@@ -69,7 +73,9 @@ impl std::fmt::Debug for TestPki {
 pub const CA_NAME: &str = "Receptdisk Test-CA (endast för test)";
 
 impl TestPki {
-    /// A new CA and a server certificate for `127.0.0.1` and `localhost`.
+    /// A new CA and a server certificate for `127.0.0.1` and `localhost`, and for
+    /// [`PROXIED_HOST`] (a name no resolver knows: tests reach the server by it through a proxy,
+    /// since loopback addresses are never proxied).
     pub fn generate() -> Result<TestPki, PkiError> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -88,8 +94,11 @@ impl TestPki {
         let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate()?)?;
 
         let server_key = KeyPair::generate()?;
-        let mut server_params =
-            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])?;
+        let mut server_params = CertificateParams::new(vec![
+            "127.0.0.1".to_string(),
+            "localhost".to_string(),
+            PROXIED_HOST.to_string(),
+        ])?;
         server_params
             .distinguished_name
             .push(DnType::CommonName, "NLL testserver (Receptdisk)");

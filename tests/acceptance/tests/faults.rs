@@ -213,6 +213,18 @@ async fn an_oversized_answer_is_cut_off_at_the_cap() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lookup_whose_answers_together_pass_the_budget_stops_there() {
+    // Every answer under the per-answer cap, but more than the lookup may take together.
+    let env = start().await;
+    let mut cfg = env.config("farmaceut");
+    cfg.max_lookup_bytes = 4 * 1024;
+    let e = lookup(&env, &cfg).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseTooLarge, "{e:?}");
+    assert!(e.message.contains("max_lookup_bytes"), "{}", e.message);
+    assert_clean_error(&env, &e);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_static_token_is_a_401_telling_to_log_in_again() {
     let env = start().await;
     let mut cfg = env.config("farmaceut");

@@ -1,12 +1,16 @@
-//! The proxy setting: mutual TLS through an HTTP CONNECT proxy (a small one started here), and
-//! `no_proxy` bypassing it.
+//! The proxy setting: mutual TLS through an HTTP CONNECT proxy (a small one started here),
+//! `no_proxy` bypassing it, and this computer never reached through a proxy. The test server is
+//! reached through the proxy by a name only the proxy knows (`nll_sim::pki::PROXIED_HOST`),
+//! since a loopback address is never proxied.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use acceptance::start;
 use nll::Flow;
+use nll_client::config::{ClientConfig, TokenConfig};
 use nll_client::LookupRequest;
+use nll_sim::pki::PROXIED_HOST;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -40,6 +44,8 @@ async fn connect_proxy() -> (u16, Arc<AtomicUsize>) {
                         .await;
                     return;
                 };
+                // The test server's proxy-only name is this computer.
+                let target = target.replace(PROXIED_HOST, "127.0.0.1");
                 let Ok(mut upstream) = TcpStream::connect(target).await else {
                     let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
                     return;
@@ -58,11 +64,22 @@ async fn connect_proxy() -> (u16, Arc<AtomicUsize>) {
     (port, tunnels)
 }
 
+/// The configuration with the test server named by its proxy-only name.
+fn by_proxied_name(mut cfg: ClientConfig) -> ClientConfig {
+    let rename = |u: &str| u.replace("127.0.0.1", PROXIED_HOST);
+    cfg.base_url = rename(&cfg.base_url);
+    cfg.fullmakt_url = cfg.fullmakt_url.as_deref().map(rename);
+    if let TokenConfig::Oauth2Exchange { token_url, .. } = &mut cfg.token {
+        *token_url = rename(token_url);
+    }
+    cfg
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mutual_tls_through_the_configured_proxy_and_no_proxy_bypasses_it() {
     let env = start().await;
     let (port, tunnels) = connect_proxy().await;
-    let mut cfg = env.config("farmaceut");
+    let mut cfg = by_proxied_name(env.config("farmaceut"));
     cfg.proxy.disabled = false;
     cfg.proxy.url = Some(format!("http://127.0.0.1:{port}"));
     let r = env
@@ -81,16 +98,35 @@ async fn mutual_tls_through_the_configured_proxy_and_no_proxy_bypasses_it() {
         .all(|q| q.client_cert_subject.is_some()));
     env.check_log();
 
+    // no_proxy: the name is tried directly (and, known only to the proxy, not found).
     let before = tunnels.load(Ordering::SeqCst);
-    cfg.proxy.no_proxy = Some("127.0.0.1,localhost".into());
-    env.counter_with(&cfg)
+    let mut bypass = cfg.clone();
+    bypass.proxy.no_proxy = Some(format!("{PROXIED_HOST},.apotek.local"));
+    bypass.connect_timeout_ms = 2_000;
+    let direct = env
+        .counter_with(&bypass)
+        .lookup(LookupRequest::new(&env.pnr("vuxen"), Flow::Expediering))
+        .await;
+    assert!(direct.is_err(), "the proxy-only name was reached directly");
+    assert_eq!(
+        tunnels.load(Ordering::SeqCst),
+        before,
+        "no_proxy bypasses the proxy"
+    );
+
+    // This computer is never reached through the proxy, whatever no_proxy says: the token and
+    // the test server's answers stay on loopback.
+    let mut local = env.config("farmaceut");
+    local.proxy.disabled = false;
+    local.proxy.url = cfg.proxy.url.clone();
+    env.counter_with(&local)
         .lookup(LookupRequest::new(&env.pnr("vuxen"), Flow::Expediering))
         .await
         .unwrap();
     assert_eq!(
         tunnels.load(Ordering::SeqCst),
         before,
-        "no_proxy bypasses the proxy"
+        "a loopback address went through the proxy"
     );
 
     // A proxy that is not there: unreachable, with the proxy named in the advice.
