@@ -8,7 +8,6 @@ const COMMANDS: &[&str] = &[
     "end_customer",
     "treatment_reason",
     "access_log",
-    "access_log_csv",
     "central_status",
     "get_settings",
     "save_settings",

@@ -252,12 +252,6 @@ fn export_csv(state: &AppState, query: &AccessLogQuery) -> Res<String> {
     Ok(nll_client::to_csv(&rows))
 }
 
-/// The same rows as CSV; the UI saves it where the user picks.
-#[tauri::command]
-pub fn access_log_csv(state: State<'_, AppState>, query: AccessLogQuery) -> Res<String> {
-    export_csv(&state, &query)
-}
-
 /// How far the chain's central log has got with this counter's log (*Logg*).
 #[tauri::command]
 pub fn central_status(state: State<'_, AppState>) -> crate::central::CentralStatus {

@@ -155,7 +155,6 @@ fn main() {
             commands::end_customer,
             commands::treatment_reason,
             commands::access_log,
-            commands::access_log_csv,
             commands::central_status,
             commands::get_settings,
             commands::save_settings,
@@ -172,4 +171,58 @@ fn main() {
         ])
         .run(tauri::generate_context!())
         .expect("Receptdisk could not start");
+}
+
+#[cfg(test)]
+mod command_list {
+    //! The window's commands are named in four places that must agree: the handler list above,
+    //! `build.rs` (one permission each), `capabilities/default.json` (the window's allow-list)
+    //! and `ui/src/backend.ts` (the one place the UI invokes them). A command in one and not
+    //! another is either unreachable or reachable without being meant to be.
+    use std::collections::BTreeSet;
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect(path)
+    }
+
+    /// The quoted words between `start` and the next `end`.
+    fn quoted(text: &str, start: &str, end: &str) -> BTreeSet<String> {
+        let from = text.find(start).expect(start) + start.len();
+        let block = &text[from..from + text[from..].find(end).expect(end)];
+        block
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn handlers_permissions_capabilities_and_the_ui_name_the_same_commands() {
+        let main = read("src/main.rs");
+        let from = main.find("generate_handler![").expect("handler list");
+        let handlers: BTreeSet<String> = main[from..from + main[from..].find(']').unwrap()]
+            .split(|c: char| c == ',' || c == '[')
+            .skip(1)
+            .filter_map(|w| w.trim().rsplit("::").next().map(str::to_string))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let build = quoted(&read("build.rs"), "COMMANDS: &[&str] = &[", "];");
+        let allowed: BTreeSet<String> = quoted(&read("capabilities/default.json"), "\"permissions\"", "]")
+            .into_iter()
+            .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        let ui_text = read("../ui/src/backend.ts");
+        let ui: BTreeSet<String> = ui_text
+            .match_indices(">(\"")
+            .map(|(i, _)| {
+                let rest = &ui_text[i + 3..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .collect();
+        assert!(handlers.len() > 20, "{handlers:?}");
+        assert_eq!(handlers, build, "main.rs vs build.rs");
+        assert_eq!(handlers, allowed, "main.rs vs capabilities/default.json");
+        assert_eq!(handlers, ui, "main.rs vs ui/src/backend.ts");
+    }
 }
