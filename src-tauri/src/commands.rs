@@ -432,13 +432,39 @@ pub fn check_gln(text: String) -> GlnCheck {
     }
 }
 
-/// Writes the access log as CSV where the user chose; returns the path.
+/// Asks where to save, in the native dialog opened here: the window never names a path to
+/// write (script in it, if any ever ran, could not choose where a file goes). `None`: cancelled.
+/// Blocks until the user answers, so only from an async command (not the main thread).
+pub fn ask_save_path(
+    app: &tauri::AppHandle,
+    suggested: &str,
+    filter: (&str, &[&str]),
+) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
+        .file()
+        .set_file_name(suggested)
+        .add_filter(filter.0, filter.1)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// Today as `YYYY-MM-DD`, for a suggested file name.
+pub fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+/// Asks where, then writes the filtered access log as CSV; returns the path (`None`: cancelled).
 #[tauri::command]
-pub fn save_access_log_csv(
+pub async fn save_access_log_csv(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     query: AccessLogQuery,
-    path: String,
-) -> Res<String> {
+) -> Res<Option<String>> {
+    let suggested = format!("receptdisk-atkomstlogg-{}.csv", today());
+    let Some(path) = ask_save_path(&app, &suggested, ("CSV", &["csv"])) else {
+        return Ok(None);
+    };
     let csv = export_csv(&state, &query)?;
     std::fs::write(&path, csv).map_err(|e| {
         ClientError::invalid_input(
@@ -446,5 +472,5 @@ pub fn save_access_log_csv(
             format!("The file could not be saved: {e}"),
         )
     })?;
-    Ok(path)
+    Ok(Some(path.display().to_string()))
 }

@@ -202,16 +202,17 @@ mod command_list {
         let main = read("src/main.rs");
         let from = main.find("generate_handler![").expect("handler list");
         let handlers: BTreeSet<String> = main[from..from + main[from..].find(']').unwrap()]
-            .split(|c: char| c == ',' || c == '[')
+            .split([',', '['])
             .skip(1)
             .filter_map(|w| w.trim().rsplit("::").next().map(str::to_string))
             .filter(|w| !w.is_empty())
             .collect();
         let build = quoted(&read("build.rs"), "COMMANDS: &[&str] = &[", "];");
-        let allowed: BTreeSet<String> = quoted(&read("capabilities/default.json"), "\"permissions\"", "]")
-            .into_iter()
-            .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
-            .collect();
+        let allowed: BTreeSet<String> =
+            quoted(&read("capabilities/default.json"), "\"permissions\"", "]")
+                .into_iter()
+                .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+                .collect();
         let ui_text = read("../ui/src/backend.ts");
         let ui: BTreeSet<String> = ui_text
             .match_indices(">(\"")

@@ -246,25 +246,45 @@ pub(crate) fn print_shown(
     Ok(outcome)
 }
 
-/// Saves the printout where the user chose; returns the path.
+/// Asks where (the native dialog, opened here), then saves the printout; returns the path
+/// (`None`: cancelled).
 #[tauri::command]
-pub fn save_pdf(
+pub async fn save_pdf(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     lookup_seq: u64,
     kind: PrintoutKind,
-    path: String,
+) -> Res<Option<String>> {
+    let suggested = format!(
+        "{}-{}.pdf",
+        nll_client::nll_api::wire_name(&kind),
+        crate::commands::today()
+    );
+    let Some(path) = crate::commands::ask_save_path(&app, &suggested, ("PDF", &["pdf"])) else {
+        return Ok(None);
+    };
+    save_pdf_to(&state, lookup_seq, kind, &path).map(Some)
+}
+
+/// Saves list `lookup_seq`'s printout to `path` (chosen in the dialog above), if that list is
+/// still shown, and logs it.
+fn save_pdf_to(
+    state: &AppState,
+    lookup_seq: u64,
+    kind: PrintoutKind,
+    path: &std::path::Path,
 ) -> Res<String> {
-    let (shown, pdf) = render(&state, lookup_seq, kind)?;
-    log_writable(&state)?;
-    still_shown(&state, lookup_seq)?;
-    let saved = pdf.save(&path);
+    let (shown, pdf) = render(state, lookup_seq, kind)?;
+    log_writable(state)?;
+    still_shown(state, lookup_seq)?;
+    let saved = pdf.save(path);
     let logged = match &saved {
         Ok(_) => Logged::Saved,
         Err(e) => Logged::Failed(e.code()),
     };
-    log_printout(&state, &shown, kind, &pdf, 1, None, logged)?;
+    log_printout(state, &shown, kind, &pdf, 1, None, logged)?;
     saved.map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;
-    Ok(path)
+    Ok(path.display().to_string())
 }
 
 #[cfg(test)]
@@ -336,12 +356,41 @@ mod tests {
             );
         }
         render(&state, second.lookup_seq, PrintoutKind::AktuellaRecept).expect("the shown list");
+        // Saved where the dialog said: the file, and a "saved" row.
+        let dir = std::env::temp_dir().join(format!("receptdisk-save-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let saved = dir.join("aktuella.pdf");
+        save_pdf_to(
+            &state,
+            second.lookup_seq,
+            PrintoutKind::AktuellaRecept,
+            &saved,
+        )
+        .expect("saved");
+        assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF"));
+        let rows = state.log.query(&Default::default()).unwrap();
+        assert!(
+            rows.iter()
+                .any(|r| r.entry.kind == nll_client::EntryKind::Printout
+                    && r.entry.outcome == "saved")
+        );
 
         // Avsluta kund: the ended customer's list is gone for every printing call, whatever
         // the UI still believes it shows.
         counter.end_customer();
         let e = render(&state, second.lookup_seq, PrintoutKind::AktuellaRecept).unwrap_err();
         assert_eq!(e.code, ErrorCode::Stale);
+        let late = dir.join("efter-avsluta-kund.pdf");
+        let e = save_pdf_to(
+            &state,
+            second.lookup_seq,
+            PrintoutKind::AktuellaRecept,
+            &late,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Stale);
+        assert!(!late.exists(), "an ended customer's list was saved");
+        let _ = std::fs::remove_dir_all(&dir);
         let e = print_shown(
             &state,
             second.lookup_seq,

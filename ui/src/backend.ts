@@ -101,22 +101,16 @@ export function asClientError(e: unknown): ClientError {
 }
 
 export type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
-/** The dialog plugin's two calls the UI needs (`@tauri-apps/plugin-dialog`). */
+/** The dialog plugin's one call the UI needs (`@tauri-apps/plugin-dialog`): picking a file to
+ *  read. Where a file is written is asked by the shell itself (save_pdf, save_access_log_csv). */
 export type Dialogs = {
   open(options: { title?: string; multiple?: false; directory?: false; filters?: { name: string; extensions: string[] }[] }): Promise<string | string[] | null>;
-  save(options: { title?: string; defaultPath?: string; filters?: { name: string; extensions: string[] }[] }): Promise<string | null>;
 };
 
 const FILE_FILTERS: Record<PickFileKind, () => { name: string; extensions: string[] }[]> = {
   certificate: () => [{ name: t("dialog.certificates"), extensions: ["p12", "pfx", "pem"] }],
   ca: () => [{ name: t("dialog.ca"), extensions: ["pem", "crt"] }],
 };
-
-function today(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 
 export class TauriBackend implements Backend {
   readonly kind = "tauri" as const;
@@ -144,18 +138,10 @@ export class TauriBackend implements Backend {
   print(lookupSeq: number, kind: PrintoutKind, printer: string | null, copies: number) {
     return this.call<PrintOutcome>("print", { lookupSeq, kind, printer, copies });
   }
-  async savePdf(lookupSeq: number, kind: PrintoutKind) {
-    const path = await this.dialogs.save({ defaultPath: `${kind}-${today()}.pdf`, filters: [{ name: "PDF", extensions: ["pdf"] }] });
-    if (!path) return null;
-    return this.call<string>("save_pdf", { lookupSeq, kind, path });
-  }
+  savePdf(lookupSeq: number, kind: PrintoutKind) { return this.call<string | null>("save_pdf", { lookupSeq, kind }); }
   accessLog(query: AccessLogQuery) { return this.call<LogEntry[]>("access_log", { query }); }
   centralStatus() { return this.call<CentralStatus>("central_status"); }
-  async exportLogCsv(query: AccessLogQuery) {
-    const path = await this.dialogs.save({ defaultPath: `receptdisk-atkomstlogg-${today()}.csv`, filters: [{ name: "CSV", extensions: ["csv"] }] });
-    if (!path) return null;
-    return this.call<string>("save_access_log_csv", { query, path });
-  }
+  exportLogCsv(query: AccessLogQuery) { return this.call<string | null>("save_access_log_csv", { query }); }
   getSettings() { return this.call<Settings>("get_settings"); }
   saveSettings(settings: Settings, secrets: SecretInput[]) { return this.call<Settings>("save_settings", { settings, secrets }); }
   testConnection(settings: Settings, secrets: SecretInput[]) { return this.call<DoctorReport>("test_connection", { settings, secrets }); }

@@ -7,9 +7,9 @@ import { en } from "../i18n/en";
 import { checkId, checkGln } from "../fake/ids";
 import { FAKE_FLOWS } from "../fake/backend";
 
-function tauri(answer: unknown = null, saveTo: string | null = "/tmp/x") {
+function tauri(answer: unknown = null) {
   const invoke = vi.fn(async (_cmd: string, _args?: Record<string, unknown>) => answer);
-  const dialogs: Dialogs = { open: vi.fn(async () => "/certs/a.p12"), save: vi.fn(async () => saveTo) };
+  const dialogs: Dialogs = { open: vi.fn(async () => "/certs/a.p12") };
   return { invoke, dialogs, b: new TauriBackend(invoke, dialogs) };
 }
 
@@ -60,21 +60,20 @@ describe("TauriBackend", () => {
     ]);
   });
 
-  it("asks where to save, then hands the path to the shell; a cancelled dialog sends nothing", async () => {
+  it("never names a path to write: the shell asks where to save; a cancelled dialog is null", async () => {
     const { invoke, b } = tauri("/tmp/x");
     expect(await b.savePdf(3, "uthamtade")).toBe("/tmp/x");
-    expect(invoke).toHaveBeenLastCalledWith("save_pdf", { lookupSeq: 3, kind: "uthamtade", path: "/tmp/x" });
+    expect(invoke).toHaveBeenLastCalledWith("save_pdf", { lookupSeq: 3, kind: "uthamtade" });
     const q = { since: null, through: null, protectedOnly: false, revealsOnly: true };
     await b.exportLogCsv(q);
-    expect(invoke).toHaveBeenLastCalledWith("save_access_log_csv", { query: q, path: "/tmp/x" });
-    const cancelled = tauri(null, null);
+    expect(invoke).toHaveBeenLastCalledWith("save_access_log_csv", { query: q });
+    const cancelled = tauri(null);
     expect(await cancelled.b.savePdf(3, "uthamtade")).toBeNull();
-    expect(cancelled.invoke).not.toHaveBeenCalled();
     expect(await b.pickFile("certificate")).toBe("/certs/a.p12");
   });
 
   it("normalises rejections to {code, message, requestId}", async () => {
-    const b = new TauriBackend(async () => Promise.reject({ code: "unreachable", message: "NLL svarar inte.", requestId: "7f0c" }), { open: async () => null, save: async () => null });
+    const b = new TauriBackend(async () => Promise.reject({ code: "unreachable", message: "NLL svarar inte.", requestId: "7f0c" }), { open: async () => null });
     await expect(b.lookup({ personnummer: "1", flow: "expediering", consent: false, identityChecked: false, agent: null, guardian: null, prescriptionId: null })).rejects.toMatchObject({
       code: "unreachable",
       message: "NLL svarar inte.",
