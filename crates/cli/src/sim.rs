@@ -57,6 +57,11 @@ pub struct Args {
     /// Policy override file (TOML): the server accepts the overridden codes.
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// Print every value the server holds that could reveal where test patient KEY lives
+    /// (address, prescribers' workplaces, pharmacies), one per line, and exit: what a masking
+    /// check looks for on a screen, a printout or in a log. With --seed and --today.
+    #[arg(long, value_name = "KEY")]
+    location_values: Option<String>,
 }
 
 /// The client certificates of the test PKI.
@@ -71,6 +76,19 @@ fn read(path: &PathBuf) -> anyhow::Result<String> {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if let Some(key) = &args.location_values {
+        let today = args
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let catalogue = nll_sim::Catalogue::new(args.seed, today);
+        let patient = catalogue
+            .by_key(key)
+            .with_context(|| format!("ingen testpatient {key} (se README, The NLL test server)"))?;
+        for v in patient.location_values() {
+            println!("{v}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -156,6 +156,42 @@ impl Patient {
             .clone()
     }
 
+    /// Every value the test server holds that could reveal where this patient lives, as it
+    /// sends it (NLL does not mask them for a pharmacy): the patient's address, phone and
+    /// e-mail, each prescriber's name and workplace (name, code, street, postal code, town,
+    /// phone), each dispensing pharmacy and the dose pharmacy (name, GLN, street, postal code,
+    /// town, phone). What a masking test looks for: none of them may reach the screen, a
+    /// printout or `nllc`'s output for a protected patient.
+    pub fn location_values(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(a) = &self.address {
+            out.extend([a.line, a.postal_code, a.city].map(str::to_string));
+        }
+        out.extend(
+            self.phone
+                .iter()
+                .chain(self.email.iter())
+                .map(|s| s.to_string()),
+        );
+        let h = self.history();
+        let mut pharmacies: Vec<usize> = h.dispenses.iter().map(|d| d.pharmacy).collect();
+        pharmacies.extend(self.dose_pharmacy);
+        for p in h.prescriptions.iter().map(|r| &PRESCRIBERS[r.prescriber]) {
+            let w = &WORKPLACES[p.workplace];
+            out.push(format!("{} {}", p.given, p.family));
+            out.extend(
+                [w.name, w.code, w.street, w.postal_code, w.city, w.phone].map(str::to_string),
+            );
+        }
+        for ph in pharmacies.into_iter().map(|i| &PHARMACIES[i]) {
+            out.push(idnum::gln(ph.gln12));
+            out.extend([ph.name, ph.street, ph.postal_code, ph.city, ph.phone].map(str::to_string));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Whether a guardian relation exists (removed for protected children).
     pub fn has_guardian(&self, pnr: &str) -> bool {
         self.guardians.iter().any(|g| g.pnr == pnr)
