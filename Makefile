@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/receptdisk/target
 CARGO ?= cargo
 
-.PHONY: setup run test lint fmt unit ui-test e2e bundle bench clean-cache
+.PHONY: setup run test lint fmt unit bundle bench
 
 setup:
 	@bash scripts/setup.sh

@@ -27,7 +27,8 @@ fn render(state: &AppState, lookup_seq: u64, kind: PrintoutKind) -> Res<(ShownLi
         &shown.masked,
         &opts,
     )
-    .map_err(|e| ClientError::invalid_input(e.to_string(), e.to_string()))?;
+    // A printout the flow does not offer is the access policy's refusal, with its sentence.
+    .map_err(|printout::PrintoutError::NotAllowed(d)| ClientError::policy(&d))?;
     Ok((shown, pdf))
 }
 
@@ -338,6 +339,18 @@ mod tests {
         let first = counter.lookup(req.clone()).await.expect("lookup");
         let kinds = printouts_of(&state, first.lookup_seq).expect("printouts");
         assert!(kinds.contains(&PrintoutKind::AktuellaRecept), "{kinds:?}");
+        // A printout the flow does not offer: the access policy's refusal, not a bad input.
+        let refused = [
+            PrintoutKind::AktuellaRecept,
+            PrintoutKind::Uthamtade,
+            PrintoutKind::Forteckning,
+            PrintoutKind::Forskrivningshistorik,
+        ]
+        .into_iter()
+        .find(|k| !kinds.contains(k))
+        .expect("a printout Egna uppgifter does not offer");
+        let e = render(&state, first.lookup_seq, refused).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PolicyDenied, "{e:?}");
         let (shown, pdf) =
             render(&state, first.lookup_seq, PrintoutKind::AktuellaRecept).expect("rendered");
         assert_eq!(shown.lookup_seq, first.lookup_seq);

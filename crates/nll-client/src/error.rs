@@ -599,17 +599,6 @@ impl TransportFault {
     }
 }
 
-/// The causes of an error, outermost first, as lower-case text (URLs stripped by the caller).
-pub fn source_chain(err: &(dyn StdError + 'static)) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
-    while let Some(e) = cur {
-        out.push(e.to_string());
-        cur = e.source();
-    }
-    out
-}
-
 pub fn classify_transport(err: &reqwest::Error) -> TransportFault {
     if err.is_timeout() {
         return TransportFault::Timeout;

@@ -608,8 +608,8 @@ impl AccessLog {
 
     /// Runs raw SQL on the log's connection (tests prove the triggers refuse changes, and fill
     /// the disk with `PRAGMA max_page_count`).
-    #[doc(hidden)]
-    pub fn execute_raw(&self, sql: &str) -> Result<usize, String> {
+    #[cfg(test)]
+    pub(crate) fn execute_raw(&self, sql: &str) -> Result<usize, String> {
         let conn = self.conn.lock().map_err(|e| e.to_string())?;
         conn.execute_batch(sql).map_err(|e| e.to_string())?;
         Ok(conn.changes() as usize)
