@@ -12,10 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session  # noqa: E402
+from wd import Session, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -27,18 +26,7 @@ s = Session(APP)
 results = []
 
 
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-        print(f"ok   {fn.__name__}")
-    except Exception:
-        results.append((fn.__name__, traceback.format_exc()))
-        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
-        try:
-            s.screenshot(os.path.join(OUT, f"fail-{fn.__name__}.png"))
-        except Exception:
-            pass
+test = test_runner(results, OUT, "fail-", lambda: s)
 
 
 def end_customer():

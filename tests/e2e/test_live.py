@@ -15,10 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session  # noqa: E402
+from wd import Session, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -44,18 +43,7 @@ def stop_sim(p):
     p.wait(timeout=20)
 
 
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-        print(f"ok   {fn.__name__}")
-    except Exception:
-        results.append((fn.__name__, traceback.format_exc()))
-        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
-        try:
-            s.screenshot(os.path.join(OUT, f"fail-live-{fn.__name__}.png"))
-        except Exception:
-            pass
+test = test_runner(results, OUT, "fail-live-", lambda: s)
 
 
 def fill(css, value):

@@ -157,3 +157,26 @@ class Session:
         WebKitGTK without compositing, which the app turns off."""
         import subprocess
         subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
+
+
+def test_runner(results, out, prefix, session):
+    """A decorator that runs a test function at once and records it in `results` as (name,
+    traceback or None), printing ok/FAIL; a failure leaves a screenshot `<prefix><name>.png` in
+    `out`. `session()` gives the current Session (a test file may start a new one)."""
+    import traceback
+
+    def test(fn):
+        try:
+            fn()
+            results.append((fn.__name__, None))
+            print(f"ok   {fn.__name__}")
+        except Exception:
+            results.append((fn.__name__, traceback.format_exc()))
+            print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
+            try:
+                session().screenshot(os.path.join(out, f"{prefix}{fn.__name__}.png"))
+            except Exception:
+                pass
+        return fn
+
+    return test

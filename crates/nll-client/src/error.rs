@@ -210,10 +210,10 @@ impl ClientError {
         ClientError::new(
             ErrorCode::Keyring,
             format!(
-                "Hemligheten \"{account}\" finns inte i operativsystemets nyckelring – lägg in den via inställningarna och försök igen."
+                "Hemligheten \"{account}\" finns inte i operativsystemets nyckelring – lägg in den i Inställningar (eller med nllc secret set {account}) och försök igen."
             ),
             format!(
-                "The secret \"{account}\" is not in the OS keyring – store it through the settings and try again."
+                "The secret \"{account}\" is not in the OS keyring – store it in the settings (or with nllc secret set {account}) and try again."
             ),
         )
     }
