@@ -269,9 +269,12 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 /// Saves *Inställningar*, all or nothing: the configuration is checked first (a problem names
 /// its key), then the secrets go to the keyring (if one cannot be stored, those already stored
 /// are put back and nothing is saved), then the user's file is written. Mode changes take
-/// effect at the next start.
+/// effect at the next start. A new NLL address or login (where patient data goes, what program
+/// runs at the next login) is first confirmed in a native dialog, which script in the window
+/// cannot answer.
 #[tauri::command]
-pub fn save_settings(
+pub async fn save_settings(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     settings: Settings,
     secrets: Vec<SecretInput>,
@@ -293,6 +296,14 @@ pub fn save_settings(
             .into_iter()
             .map(str::to_string)
             .collect();
+    if let Some(question) = crate::settings::needs_confirmation(&keys, &settings) {
+        if !confirm_in_native_dialog(&app, &question) {
+            return Err(ClientError::invalid_input(
+                "Ändringen bekräftades inte – ingenting sparades.",
+                "The change was not confirmed – nothing was saved.",
+            ));
+        }
+    }
     keys.extend(
         secrets
             .iter()
@@ -346,6 +357,26 @@ fn nothing_saved(e: ClientError) -> ClientError {
         format!("Ingenting sparades. {}", e.message),
         format!("Nothing was saved. {}", e.message_en),
     )
+}
+
+/// Asks in a native dialog (blocking: from an async command only). The confirming button has a
+/// mnemonic on Linux (Alt+J), where GTK shows it underlined.
+fn confirm_in_native_dialog(app: &tauri::AppHandle, question: &str) -> bool {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let yes = if cfg!(target_os = "linux") {
+        "_Ja, ändra"
+    } else {
+        "Ja, ändra"
+    };
+    app.dialog()
+        .message(question)
+        .title(crate::settings::CONFIRM_TITLE)
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            yes.into(),
+            "Avbryt".into(),
+        ))
+        .blocking_show()
 }
 
 /// *Testa anslutningen*: the connection check of `nllc doctor` on the settings as the form

@@ -141,6 +141,52 @@ impl std::fmt::Debug for SecretInput {
     }
 }
 
+/// The title of the native dialog that confirms a new NLL address or login.
+pub const CONFIRM_TITLE: &str = "Bekräfta ändring – Receptdisk";
+
+/// The question to confirm in a native dialog before saving, when the change decides where
+/// patient data is sent (the mode, the NLL address, the power-of-attorney register) or what
+/// runs at the next login (the token source, a token or e-ID command): `changed` as
+/// [`privileged_changes`] names them. `None`: nothing to confirm.
+pub fn needs_confirmation(changed: &[String], new: &Settings) -> Option<String> {
+    const ASK: [&str; 4] = ["mode", "nll.base_url", "nll.fullmakt_url", "token.source"];
+    if !changed.iter().any(|k| ASK.contains(&k.as_str())) {
+        return None;
+    }
+    let Some(live) = &new.live else {
+        return Some(
+            "Byta till övningsläge? Receptdisk startar då mot den inbyggda testservern.".into(),
+        );
+    };
+    let mut lines = vec![
+        "Inställningarna skickar patientuppgifter och inloggning till en ny mottagare. Spara bara om du själv gjorde ändringen.".to_string(),
+        format!("NLL:s adress: {}", live.base_url),
+    ];
+    if let Some(f) = &live.fullmakt_url {
+        lines.push(format!("Fullmaktsregistret: {f}"));
+    }
+    match &live.token {
+        TokenSettings::Exchange {
+            token_url,
+            subject_token_command,
+            ..
+        } => {
+            lines.push(format!("Token-växling: {token_url}"));
+            if !subject_token_command.is_empty() {
+                lines.push(format!(
+                    "Program vid inloggning: {}",
+                    subject_token_command.join(" ")
+                ));
+            }
+        }
+        TokenSettings::Command { command } => {
+            lines.push(format!("Program vid inloggning: {}", command.join(" ")));
+        }
+        TokenSettings::Static {} => lines.push("Fast token ur nyckelringen".into()),
+    }
+    Some(lines.join("\n"))
+}
+
 /// The privileged settings that differ between `old` and `new`, by key (never a value): each
 /// change is an access-log row.
 pub fn privileged_changes(old: &Settings, new: &Settings) -> Vec<&'static str> {
@@ -550,6 +596,45 @@ mod tests {
             machine: dir.join("machine.toml"),
             user: Some(dir.join("receptdisk.toml")),
         }
+    }
+
+    #[test]
+    fn a_new_address_or_login_program_is_confirmed_and_a_printer_is_not() {
+        let with = |live: LiveSettings| Settings {
+            live: Some(live),
+            ..Settings::default()
+        };
+        let ask = |old: &Settings, new: &Settings| {
+            let keys: Vec<String> = privileged_changes(old, new)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            needs_confirmation(&keys, new)
+        };
+        let mut printer = with(live());
+        printer.printer = Some("Kassa2".into());
+        assert_eq!(ask(&with(live()), &printer), None);
+        let mut gln = live();
+        gln.org.gln = nll::ids::Gln::with_check_digit("735000000002")
+            .as_str()
+            .into();
+        assert_eq!(ask(&with(live()), &with(gln)), None, "logged, not asked");
+
+        let mut moved = live();
+        moved.base_url = "https://elsewhere.example/fhir".into();
+        let q = ask(&with(live()), &with(moved)).expect("asked");
+        assert!(q.contains("https://elsewhere.example/fhir"), "{q}");
+        let mut program = live();
+        program.token = TokenSettings::Command {
+            command: vec!["/tmp/x".into(), "--now".into()],
+        };
+        let q = ask(&with(live()), &with(program)).expect("asked");
+        assert!(q.contains("Program vid inloggning: /tmp/x --now"), "{q}");
+        let q = ask(&Settings::default(), &with(live())).expect("training to live is asked");
+        assert!(q.contains("https://nll.example/fhir"), "{q}");
+        assert!(ask(&with(live()), &Settings::default())
+            .expect("live to training is asked")
+            .contains("övningsläge"));
     }
 
     #[test]

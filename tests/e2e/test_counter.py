@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session, test_runner  # noqa: E402
+from wd import Session, assert_no_axe_violations, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -66,14 +66,7 @@ def expect_patient(name):
 
 
 def check_axe(state):
-    """No WCAG 2.1 A/AA violation axe-core can find in the window in this state."""
-    found = s.axe()
-    if found:
-        lines = [f"axe-core in state {state!r}: {len(found)} violation(s)"]
-        for rule, impact, help_, nodes in found:
-            lines.append(f"  {rule} ({impact}): {help_}")
-            lines += [f"    {target}  {html}\n      {summary}" for target, html, summary in nodes]
-        raise AssertionError("\n".join(lines))
+    assert_no_axe_violations(s, state)
 
 
 def log_mark():

@@ -1,7 +1,8 @@
 """End to end, live mode as the pilot guide sets it up: `nllc sim --tls` in its own process plays
 NLL; live mode is configured through the Inställningar screen (base URL, token exchange with a
 fixed test user, client certificate and its PEM key, extra CA, the pharmacy's GLN, the client
-secret to the keyring); Testa anslutningen shows every step ✓; after the restart the app logs in
+secret to the keyring); Testa anslutningen shows every step ✓; saving the new NLL address asks
+in the shell's native dialog (Avbryt saves nothing, Ja, ändra saves); after the restart the app logs in
 through the token exchange, looks up an ordinary and a protected patient and prints. Then the
 faults: the server stopped (Testa anslutningen names it, the login error offers Inställningar)
 and a broken configuration file (the app opens on the screen naming file and line, with
@@ -17,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session, test_runner  # noqa: E402
+from wd import Session, assert_no_axe_violations, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -46,6 +47,16 @@ def stop_sim(p):
 test = test_runner(results, OUT, "fail-live-", lambda: s)
 
 
+def answer_native_dialog(keys):
+    """The shell's own confirmation dialog (GTK, which WebDriver cannot see): found by its title,
+    focused, answered with keys through XTEST (Escape: Avbryt; alt+j: Ja, ändra)."""
+    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Bekräfta ändring"],
+                           capture_output=True, text=True, check=True, timeout=30).stdout.split()
+    subprocess.run(["xdotool", "windowfocus", found[-1]], check=True, timeout=10)
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "key", keys], check=True, timeout=10)
+
+
 def fill(css, value):
     el = s.find(css)
     s.clear(el)
@@ -64,6 +75,7 @@ s = Session(APP)
 @test
 def configures_live_mode_in_the_settings_screen_and_tests_the_connection():
     s.wait("#login-view", timeout=30)
+    assert_no_axe_violations(s, "login with the way to the settings")
     s.click(s.find("#login-open-settings"))
     s.wait("#settings-view")
     s.click(s.find("#set-live"))
@@ -90,7 +102,16 @@ def configures_live_mode_in_the_settings_screen_and_tests_the_connection():
     steps = [s.text(li) for li in s.find_all("#doctor-steps li")]
     assert all(t.startswith("✓") for t in steps), steps
     s.screenshot(os.path.join(OUT, "test-connection.png"))
+    # A new NLL address is confirmed in the shell's native dialog: Avbryt saves nothing …
     s.click(s.find("#save-settings"))
+    answer_native_dialog("Escape")
+    s.wait("#settings-msg.error", text="bekräftades inte", timeout=30)
+    assert not os.path.exists(user_file)
+    # … and the typed secret is gone from the window: type it again. "Ja, ändra" saves.
+    assert "igen" in s.text(s.find("#settings-msg"))
+    s.type(s.find("#set-client-secret"), "test")
+    s.click(s.find("#save-settings"))
+    answer_native_dialog("alt+j")
     s.wait("#settings-msg.ok", timeout=30)
     s.wait("#restart")
     text = open(user_file, encoding="utf-8").read()

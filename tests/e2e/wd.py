@@ -180,3 +180,14 @@ def test_runner(results, out, prefix, session):
         return fn
 
     return test
+
+
+def assert_no_axe_violations(session, state):
+    """No WCAG 2.1 A/AA violation axe-core can find in the window in this state."""
+    found = session.axe()
+    if found:
+        lines = [f"axe-core in state {state!r}: {len(found)} violation(s)"]
+        for rule, impact, help_, nodes in found:
+            lines.append(f"  {rule} ({impact}): {help_}")
+            lines += [f"    {target}  {html}\n      {summary}" for target, html, summary in nodes]
+        raise AssertionError("\n".join(lines))

@@ -191,7 +191,8 @@ export class App {
           h("button", { type: "button", class: "login-user", "data-login": u.login, on: { click: () => void this.login(u.login) } }, h("strong", null, u.name), h("span", null, t(`role.${u.role}`)), h("span", { class: "muted" }, u.pharmacy)),
         )
       : [h("button", { type: "button", class: "login-user primary", "data-login": "", on: { click: () => void this.login(null) } }, t("login.liveButton"))];
-    const toSettings = (id: string) => h("button", { type: "button", id, class: "nav-btn", on: { click: () => this.show("settings") } }, t("login.settings"));
+    // An ordinary button: the header's nav-btn is white on dark and would vanish on the card.
+    const toSettings = (id: string) => h("button", { type: "button", id, on: { click: () => this.show("settings") } }, t("login.settings"));
     return h(
       "main",
       { class: "login", id: "login-view" },

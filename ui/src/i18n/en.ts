@@ -253,6 +253,7 @@ export const en: Record<Key, string> = {
   "log.kind.logout": "Logout",
   "log.kind.export": "Export",
   "log.kind.setting": "Setting changed",
+  "settings.secretsAgain": "Type the passwords again: the window never keeps them.",
   "log.central.allSent": "The chain's log ({target}) has received every row (up to row {n}).",
   "log.central.waiting": "The chain's log ({target}) has received up to row {n}; {waiting} rows are waiting, the oldest from {oldest}.",
   "log.toFile": "saved as a file",

@@ -252,6 +252,7 @@ export const sv = {
   "log.kind.logout": "Utloggning",
   "log.kind.export": "Export",
   "log.kind.setting": "Ändrad inställning",
+  "settings.secretsAgain": "Skriv in lösenorden igen: de sparas aldrig i fönstret.",
   "log.central.allSent": "Kedjans logg ({target}) har tagit emot alla rader (till och med rad {n}).",
   "log.central.waiting": "Kedjans logg ({target}) har tagit emot till och med rad {n}; {waiting} rader väntar, den äldsta från {oldest}.",
   "log.toFile": "sparad som fil",

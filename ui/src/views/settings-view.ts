@@ -333,7 +333,8 @@ export class SettingsView {
       this.saved(saved);
     } catch (e) {
       const err = asClientError(e);
-      this.show(t("settings.failed", { message: pick(err.message, err.messageEn) }), "error");
+      const again = secrets.length ? ` ${t("settings.secretsAgain")}` : "";
+      this.show(t("settings.failed", { message: pick(err.message, err.messageEn) }) + again, "error");
     }
   }
 
