@@ -165,7 +165,10 @@ fn log_denial(
     Ok(())
 }
 
-/// Runs the plan for one lookup in the counter session `context_id`.
+/// Runs the plan for one lookup in the counter session `context_id`: the policy before any
+/// request, the first round trip (the patient, and the guardian relation or the power of
+/// attorney the flow needs), the policy on what was found, the second round trip (only what the
+/// flow may read), then the list and the one masking function.
 pub(crate) async fn run(
     client: &NllClient,
     who: &UserInfo,
@@ -173,328 +176,441 @@ pub(crate) async fn run(
     context_id: Uuid,
 ) -> Result<Planned, ClientError> {
     let started = Instant::now();
-    let today = client.today();
-    let labels = client.policy.protection_labels().to_vec();
-    let patient = parse_person(
-        &req.personnummer,
-        today,
-        "Patientens personnummer",
-        "The patient's number",
-    )?;
-    let confirmations = Confirmations {
-        consent: req.consent,
-        identity_checked: req.identity_checked,
-        agent: req
-            .agent
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|a| parse_person(a, today, "Ombudets personnummer", "The agent's number"))
-            .transpose()?,
-        guardian: req
-            .guardian
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|g| {
-                parse_person(
-                    g,
-                    today,
-                    "Vårdnadshavarens personnummer",
-                    "The guardian's number",
-                )
-            })
-            .transpose()?,
-    };
+    let lookup = Lookup::new(client, who, req, context_id)?;
+    let ctx0 = lookup.before_any_request()?;
+    let mut found = lookup.first_round_trip(&ctx0).await?;
+    let read = lookup.second_round_trip(&found).await?;
+    lookup.check_dos(&mut found, &read)?;
+    Ok(lookup.build(found, read, started))
+}
 
-    // Every row of this lookup carries the patient's keyed hash (with the chain's key), also a
-    // refusal: trying to look up a colleague is worth a review too.
-    let patient_key = client.patient_key(&patient);
-    let key = patient_key.as_deref();
-    // What all the lookup's answers may take together.
-    let budget = ByteBudget::new(client.max_lookup_bytes);
+/// One lookup's fixed facts, shared by its stages.
+struct Lookup<'a> {
+    client: &'a NllClient,
+    who: &'a UserInfo,
+    req: &'a LookupRequest,
+    context_id: Uuid,
+    today: NaiveDate,
+    labels: Vec<String>,
+    patient: PersonId,
+    confirmations: Confirmations,
+    /// The patient's keyed hash on every row of this lookup (with the chain's key), also a
+    /// refusal's: trying to look up a colleague is worth a review too.
+    patient_key: Option<String>,
+    /// What all the lookup's answers may take together.
+    budget: ByteBudget,
+}
 
-    // 0. Before any request.
-    let ctx0 =
-        match client
-            .policy
-            .evaluate(who.role, req.flow, &PatientFacts::unknown(), &confirmations)
-        {
-            Ok(c) => c,
-            Err(d) => {
-                log_denial(client, who, req.flow, context_id, &d, (None, None, key))?;
-                return Err(ClientError::policy(&d));
-            }
+/// What the first round trip found, and the context the flow reads with from here on.
+struct Found {
+    patient_bundle: Bundle,
+    patient_ref: String,
+    facts: PatientFacts,
+    ctx: nll::policy::RequestContext,
+    requests: u32,
+    round_trips: u32,
+}
+
+/// What the second round trip read: every page of each resource the flow may read.
+struct ListPages {
+    list_info: Vec<Bundle>,
+    prescriptions: Vec<Bundle>,
+    dispenses: Vec<Bundle>,
+    locks: Vec<Bundle>,
+    /// `X-Request-ID` of the (last) MedicationRequest search, if one was sent.
+    rx_request_id: Option<String>,
+    requests: u32,
+    round_trips: u32,
+}
+
+impl<'a> Lookup<'a> {
+    /// The numbers asked for, parsed (a bad one is refused before anything is sent).
+    fn new(
+        client: &'a NllClient,
+        who: &'a UserInfo,
+        req: &'a LookupRequest,
+        context_id: Uuid,
+    ) -> Result<Lookup<'a>, ClientError> {
+        let today = client.today();
+        let person = |text: &Option<String>, sv: &str, en: &str| {
+            text.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|t| parse_person(t, today, sv, en))
+                .transpose()
         };
-    let rule = client.policy.rule(req.flow);
-    let needs_register = rule.requires.contains(&Requirement::PowerOfAttorneyActive);
-    if needs_register && client.fullmakt_url.is_none() {
-        let d = power_of_attorney_unverified(&Unverified::NoRegister);
-        log_denial(client, who, req.flow, context_id, &d, (None, None, key))?;
-        return Err(ClientError::policy(&d));
-    }
-    let one_prescription = rule.reads_one_prescription();
-    if one_prescription
-        && req
-            .prescription_id
-            .as_deref()
-            .is_none_or(|s| s.trim().is_empty())
-    {
-        return Err(ClientError::invalid_input(
-            "Ange vilket recept behandlingsorsaken gäller.",
-            "Give the prescription the treatment reason belongs to.",
-        ));
-    }
-
-    // 1. First round trip.
-    let base = &client.base_url;
-    let call0 = Call {
-        client,
-        who,
-        ctx: &ctx0,
-        context_id,
-        patient_ref: None,
-        protected: None,
-        patient_key: key,
-        budget: &budget,
-    };
-    let lookup_url = format!(
-        "{base}/Patient?identifier={}",
-        query_encode(&format!("{}|{}", system(&patient), patient.twelve()))
-    );
-    let labels_ref = &labels;
-    let asked = &patient;
-    let lookup = call0.request(resource_name(Resource::Patient), &lookup_url, |a| {
-        // The answer must be the person asked for: another person's Patient (a server fault, a
-        // mix-up of answers) is a malformed answer, and nothing of it is shown or logged as
-        // theirs.
-        let result = read_bundle(a).and_then(|b| the_patient_asked(&b, asked).map(|()| b));
-        let (patient_ref, protected) = match result.as_ref().ok().and_then(|b| b.patients().next())
-        {
-            Some(p) => (
-                p.id.clone(),
-                Some(masking::detect_protection(p, None, labels_ref).0),
-            ),
-            None => (None, None),
+        let patient = parse_person(
+            &req.personnummer,
+            today,
+            "Patientens personnummer",
+            "The patient's number",
+        )?;
+        let confirmations = Confirmations {
+            consent: req.consent,
+            identity_checked: req.identity_checked,
+            agent: person(&req.agent, "Ombudets personnummer", "The agent's number")?,
+            guardian: person(
+                &req.guardian,
+                "Vårdnadshavarens personnummer",
+                "The guardian's number",
+            )?,
         };
-        Read {
-            result,
-            patient_ref,
-            protected,
-        }
-    });
-    let guardian_check = async {
-        match (
-            &confirmations.guardian,
-            rule.requires.contains(&Requirement::GuardianRelation),
-        ) {
-            (Some(g), true) => {
-                let url = format!(
-                    "{base}/RelatedPerson?identifier={}&patient.identifier={}",
-                    query_encode(&format!("{}|{}", system(g), g.twelve())),
-                    query_encode(&format!("{}|{}", system(&patient), patient.twelve()))
-                );
-                call0
-                    .bundle(resource_name(Resource::RelatedPerson), &url, |_| {
-                        (None, None)
-                    })
-                    .await
-                    .map(Some)
-            }
-            _ => Ok(None),
-        }
-    };
-    let poa_check = async {
-        match (&confirmations.agent, &client.fullmakt_url, needs_register) {
-            (Some(a), Some(register), true) => {
-                let url = format!(
-                    "{register}?givare={}&ombud={}",
-                    patient.twelve(),
-                    a.twelve()
-                );
-                call0
-                    .request(LOG_POWER_OF_ATTORNEY, &url, read_power_of_attorney)
-                    .await
-                    .map(Some)
-            }
-            _ => Ok(None),
-        }
-    };
-    let (lookup, guardian, poa) = tokio::join!(lookup, guardian_check, poa_check);
-
-    let found = lookup
-        .as_ref()
-        .ok()
-        .and_then(|(b, _, _)| b.patients().next().cloned());
-    let mut facts = PatientFacts {
-        age: Some(
-            found
-                .as_ref()
-                .and_then(|p| p.birth_date)
-                .map(|b| nll::ids::age_on(b, today))
-                .unwrap_or_else(|| patient.age_on(today)),
-        ),
-        protected: found
-            .as_ref()
-            .map(|p| masking::detect_protection(p, None, &labels).0),
-        ..PatientFacts::unknown()
-    };
-    if let Ok(Some((b, _, _))) = &guardian {
-        let child = patient.twelve();
-        let g = confirmations
-            .guardian
-            .as_ref()
-            .map(|g| g.twelve().to_string());
-        facts.guardian_relation = Some(b.related_persons().any(|r| {
-            r.is_active_guardian_on(today)
-                && r.identifier.as_ref().map(|i| i.value.clone()) == g
-                && r.patient_identifier
-                    .as_ref()
-                    .is_none_or(|i| i.value == child)
-        }));
-    }
-    let patient_ref = found.as_ref().and_then(|p| p.id.clone());
-    // A refusal from here on concerns the patient found: logged with it, then returned.
-    let protected = facts.protected;
-    let refuse = |d: Denial| -> ClientError {
-        let logged = log_denial(
+        Ok(Lookup {
             client,
             who,
-            req.flow,
+            req,
             context_id,
+            today,
+            labels: client.policy.protection_labels().to_vec(),
+            patient_key: client.patient_key(&patient),
+            patient,
+            confirmations,
+            budget: ByteBudget::new(client.max_lookup_bytes),
+        })
+    }
+
+    /// A refusal: its log row (with the patient found, if any), then the policy's error.
+    fn refuse(
+        &self,
+        d: Denial,
+        patient_ref: Option<String>,
+        protected: Option<bool>,
+    ) -> ClientError {
+        let patient = (patient_ref, protected, self.patient_key.as_deref());
+        match log_denial(
+            self.client,
+            self.who,
+            self.req.flow,
+            self.context_id,
             &d,
-            (patient_ref.clone(), protected, key),
+            patient,
+        ) {
+            Ok(()) => ClientError::policy(&d),
+            Err(e) => e,
+        }
+    }
+
+    /// A call of this lookup in context `ctx`, about the patient `patient_ref` once found.
+    fn call<'c>(
+        &'c self,
+        ctx: &'c nll::policy::RequestContext,
+        patient_ref: Option<&'c str>,
+        protected: Option<bool>,
+    ) -> Call<'c> {
+        Call {
+            client: self.client,
+            who: self.who,
+            ctx,
+            context_id: self.context_id,
+            patient_ref,
+            protected,
+            patient_key: self.patient_key.as_deref(),
+            budget: &self.budget,
+        }
+    }
+
+    /// Stage 0, before any request: the role and flow, what the user confirmed, a register to ask,
+    /// the prescription a treatment-reason flow is about.
+    fn before_any_request(&self) -> Result<nll::policy::RequestContext, ClientError> {
+        let (client, req) = (self.client, self.req);
+        let ctx0 = client
+            .policy
+            .evaluate(
+                self.who.role,
+                req.flow,
+                &PatientFacts::unknown(),
+                &self.confirmations,
+            )
+            .map_err(|d| self.refuse(d, None, None))?;
+        let rule = client.policy.rule(req.flow);
+        if rule.requires.contains(&Requirement::PowerOfAttorneyActive)
+            && client.fullmakt_url.is_none()
+        {
+            let d = power_of_attorney_unverified(&Unverified::NoRegister);
+            return Err(self.refuse(d, None, None));
+        }
+        if rule.reads_one_prescription()
+            && req
+                .prescription_id
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            return Err(ClientError::invalid_input(
+                "Ange vilket recept behandlingsorsaken gäller.",
+                "Give the prescription the treatment reason belongs to.",
+            ));
+        }
+        Ok(ctx0)
+    }
+
+    /// Stage 1, the first round trip: the patient, and at once the guardian relation or the power of
+    /// attorney the flow needs; then the policy on what was found.
+    async fn first_round_trip(
+        &self,
+        ctx0: &nll::policy::RequestContext,
+    ) -> Result<Found, ClientError> {
+        let (client, patient, today) = (self.client, &self.patient, self.today);
+        let base = &client.base_url;
+        let rule = client.policy.rule(self.req.flow);
+        let needs_register = rule.requires.contains(&Requirement::PowerOfAttorneyActive);
+        let call0 = self.call(ctx0, None, None);
+        let lookup_url = format!(
+            "{base}/Patient?identifier={}",
+            query_encode(&format!("{}|{}", system(patient), patient.twelve()))
         );
-        logged.err().unwrap_or_else(|| ClientError::policy(&d))
-    };
-    if let Ok(Some((answer, _, _))) = &poa {
-        match answer {
-            RegisterAnswer::Active => facts.power_of_attorney_active = Some(true),
-            RegisterAnswer::NotActive => facts.power_of_attorney_active = Some(false),
-            RegisterAnswer::Unknown(status) => {
-                return Err(refuse(power_of_attorney_unverified(
-                    &Unverified::UnknownAnswer(status.clone()),
-                )));
+        let labels = &self.labels;
+        let lookup = call0.request(resource_name(Resource::Patient), &lookup_url, |a| {
+            // The answer must be the person asked for: another person's Patient (a server
+            // fault, a mix-up of answers) is a malformed answer, and nothing of it is shown or
+            // logged as theirs.
+            let result = read_bundle(a).and_then(|b| the_patient_asked(&b, patient).map(|()| b));
+            let (patient_ref, protected) =
+                match result.as_ref().ok().and_then(|b| b.patients().next()) {
+                    Some(p) => (
+                        p.id.clone(),
+                        Some(masking::detect_protection(p, None, labels).0),
+                    ),
+                    None => (None, None),
+                };
+            Read {
+                result,
+                patient_ref,
+                protected,
+            }
+        });
+        let guardian_check = async {
+            match (
+                &self.confirmations.guardian,
+                rule.requires.contains(&Requirement::GuardianRelation),
+            ) {
+                (Some(g), true) => {
+                    let url = format!(
+                        "{base}/RelatedPerson?identifier={}&patient.identifier={}",
+                        query_encode(&format!("{}|{}", system(g), g.twelve())),
+                        query_encode(&format!("{}|{}", system(patient), patient.twelve()))
+                    );
+                    call0
+                        .bundle(resource_name(Resource::RelatedPerson), &url, |_| {
+                            (None, None)
+                        })
+                        .await
+                        .map(Some)
+                }
+                _ => Ok(None),
+            }
+        };
+        let poa_check = async {
+            match (
+                &self.confirmations.agent,
+                &client.fullmakt_url,
+                needs_register,
+            ) {
+                (Some(a), Some(register), true) => {
+                    let url = format!(
+                        "{register}?givare={}&ombud={}",
+                        patient.twelve(),
+                        a.twelve()
+                    );
+                    call0
+                        .request(LOG_POWER_OF_ATTORNEY, &url, read_power_of_attorney)
+                        .await
+                        .map(Some)
+                }
+                _ => Ok(None),
+            }
+        };
+        let (lookup, guardian, poa) = tokio::join!(lookup, guardian_check, poa_check);
+
+        let found = lookup
+            .as_ref()
+            .ok()
+            .and_then(|(b, _, _)| b.patients().next().cloned());
+        let mut facts = PatientFacts {
+            age: Some(
+                found
+                    .as_ref()
+                    .and_then(|p| p.birth_date)
+                    .map(|b| nll::ids::age_on(b, today))
+                    .unwrap_or_else(|| patient.age_on(today)),
+            ),
+            protected: found
+                .as_ref()
+                .map(|p| masking::detect_protection(p, None, labels).0),
+            ..PatientFacts::unknown()
+        };
+        if let Ok(Some((b, _, _))) = &guardian {
+            let child = patient.twelve();
+            let g = self
+                .confirmations
+                .guardian
+                .as_ref()
+                .map(|g| g.twelve().to_string());
+            facts.guardian_relation = Some(b.related_persons().any(|r| {
+                r.is_active_guardian_on(today)
+                    && r.identifier.as_ref().map(|i| i.value.clone()) == g
+                    && r.patient_identifier
+                        .as_ref()
+                        .is_none_or(|i| i.value == child)
+            }));
+        }
+        // A refusal from here on concerns the patient found: logged with it, then returned.
+        let patient_ref = found.as_ref().and_then(|p| p.id.clone());
+        let refuse = |d: Denial| self.refuse(d, patient_ref.clone(), facts.protected);
+        if let Ok(Some((answer, _, _))) = &poa {
+            match answer {
+                RegisterAnswer::Active => facts.power_of_attorney_active = Some(true),
+                RegisterAnswer::NotActive => facts.power_of_attorney_active = Some(false),
+                RegisterAnswer::Unknown(status) => {
+                    return Err(refuse(power_of_attorney_unverified(
+                        &Unverified::UnknownAnswer(status.clone()),
+                    )));
+                }
             }
         }
-    }
-    let ctx = client
-        .policy
-        .evaluate(who.role, req.flow, &facts, &confirmations)
-        .map_err(refuse)?;
-    let (patient_bundle, n_lookup, _) = lookup?;
-    let n_guardian = guardian?.map(|(_, n, _)| n).unwrap_or(0);
-    let n_poa = poa?.map(|(_, n, _)| n).unwrap_or(0);
-    let stage1 = n_lookup.max(n_guardian).max(n_poa);
-    let Some(pref) = patient_ref.clone() else {
-        return Err(ClientError::patient_not_found());
-    };
-    if patient_bundle.patients().count() > 1 {
-        // One patient per personnummer; two would mean the list could be someone else's.
-        return Err(ClientError::malformed());
-    }
-
-    // 2. Second round trip: only what the flow may read.
-    let call = Call {
-        client,
-        who,
-        ctx: &ctx,
-        context_id,
-        patient_ref: Some(&pref),
-        protected: facts.protected,
-        patient_key: key,
-        budget: &budget,
-    };
-    let subject = query_encode(&format!("Patient/{pref}"));
-    let pid = query_encode(&pref);
-    let count = match client.page_size {
-        0 => String::new(),
-        n => format!("&_count={n}"),
-    };
-    let wants = |r: Resource| ctx.resources.contains(&r);
-    let list_info = async {
-        if !wants(Resource::ListInfo) {
-            return Ok((Vec::new(), 0, None));
-        }
-        let url = format!(
-            "{base}/Basic?code={}&subject={subject}",
-            F::BASIC_MEDLISTINFO
-        );
-        call.pages(resource_name(Resource::ListInfo), &url).await
-    };
-    let prescriptions = async {
-        if !wants(Resource::MedicationRequest) {
-            return Ok((Vec::new(), 0, None));
-        }
-        let only = match (&req.prescription_id, one_prescription) {
-            (Some(id), true) => format!("&_id={}", query_encode(id.trim())),
-            _ => String::new(),
-        };
-        let url = format!("{base}/MedicationRequest?patient={pid}{only}{count}");
-        call.pages(resource_name(Resource::MedicationRequest), &url)
-            .await
-    };
-    let dispenses = async {
-        if !wants(Resource::MedicationDispense) {
-            return Ok((Vec::new(), 0, None));
-        }
-        let url = format!("{base}/MedicationDispense?patient={pid}{count}");
-        call.pages(resource_name(Resource::MedicationDispense), &url)
-            .await
-    };
-    let locks = async {
-        if !wants(Resource::DataLock) {
-            return Ok((Vec::new(), 0, None));
-        }
-        let url = format!("{base}/Basic?code={}&subject={subject}", F::BASIC_DATALOCK);
-        call.pages(resource_name(Resource::DataLock), &url).await
-    };
-    let ((li, n1, _), (rx, n2, rx_request_id), (disp, n3, _), (lk, n4, _)) =
-        tokio::try_join!(list_info, prescriptions, dispenses, locks)?;
-    let stage2 = n1.max(n2).max(n3).max(n4);
-
-    // Defence in depth for the dos flow: the list info says whether this is a dos patient.
-    if let Some(dos) = li
-        .iter()
-        .flat_map(|b: &Bundle| b.list_infos())
-        .find_map(|l| l.dos_patient)
-    {
-        facts.dos_consent = Some(dos);
-        client
+        let ctx = client
             .policy
-            .evaluate(who.role, req.flow, &facts, &confirmations)
+            .evaluate(self.who.role, self.req.flow, &facts, &self.confirmations)
             .map_err(refuse)?;
+        let (patient_bundle, n_lookup, _) = lookup?;
+        let n_guardian = guardian?.map(|(_, n, _)| n).unwrap_or(0);
+        let n_poa = poa?.map(|(_, n, _)| n).unwrap_or(0);
+        let Some(patient_ref) = patient_ref else {
+            return Err(ClientError::patient_not_found());
+        };
+        if patient_bundle.patients().count() > 1 {
+            // One patient per personnummer; two would mean the list could be someone else's.
+            return Err(ClientError::malformed());
+        }
+        Ok(Found {
+            patient_bundle,
+            patient_ref,
+            facts,
+            ctx,
+            requests: n_lookup + n_guardian + n_poa,
+            round_trips: n_lookup.max(n_guardian).max(n_poa),
+        })
     }
 
-    // 3. The list, then the one masking function.
-    let bundles: Vec<&Bundle> = std::iter::once(&patient_bundle)
-        .chain(li.iter())
-        .chain(rx.iter())
-        .chain(disp.iter())
-        .chain(lk.iter())
-        .collect();
-    let input = ListInput::from_bundles(bundles);
-    let lctx = ListContext {
-        flow: ctx.flow,
-        purpose: ctx.purpose,
-        access: ctx.access,
-        as_of: today,
-        window_from: ctx
-            .window_months
-            .and_then(|m| today.checked_sub_months(Months::new(m))),
-    };
-    let list = list::build(input, lctx, &labels);
-    let masked = masking::mask(&list);
-    let requests = n_lookup + n_guardian + n_poa + n1 + n2 + n3 + n4;
-    Ok(Planned {
-        list,
-        masked,
-        context: ctx,
-        patient_ref: Some(pref),
-        patient_key,
-        rx_request_id,
-        round_trips: stage1 + stage2,
-        requests,
-        elapsed_ms: started.elapsed().as_millis() as u64,
-    })
+    /// Stage 2, the second round trip: only what the flow may read, the resources at once, every
+    /// page of each.
+    async fn second_round_trip(&self, found: &Found) -> Result<ListPages, ClientError> {
+        let (client, req, ctx) = (self.client, self.req, &found.ctx);
+        let call = self.call(ctx, Some(&found.patient_ref), found.facts.protected);
+        let base = &client.base_url;
+        let subject = query_encode(&format!("Patient/{}", found.patient_ref));
+        let pid = query_encode(&found.patient_ref);
+        let count = match client.page_size {
+            0 => String::new(),
+            n => format!("&_count={n}"),
+        };
+        let one_prescription = client.policy.rule(req.flow).reads_one_prescription();
+        let wants = |r: Resource| ctx.resources.contains(&r);
+        let list_info = async {
+            if !wants(Resource::ListInfo) {
+                return Ok((Vec::new(), 0, None));
+            }
+            let url = format!(
+                "{base}/Basic?code={}&subject={subject}",
+                F::BASIC_MEDLISTINFO
+            );
+            call.pages(resource_name(Resource::ListInfo), &url).await
+        };
+        let prescriptions = async {
+            if !wants(Resource::MedicationRequest) {
+                return Ok((Vec::new(), 0, None));
+            }
+            let only = match (&req.prescription_id, one_prescription) {
+                (Some(id), true) => format!("&_id={}", query_encode(id.trim())),
+                _ => String::new(),
+            };
+            let url = format!("{base}/MedicationRequest?patient={pid}{only}{count}");
+            call.pages(resource_name(Resource::MedicationRequest), &url)
+                .await
+        };
+        let dispenses = async {
+            if !wants(Resource::MedicationDispense) {
+                return Ok((Vec::new(), 0, None));
+            }
+            let url = format!("{base}/MedicationDispense?patient={pid}{count}");
+            call.pages(resource_name(Resource::MedicationDispense), &url)
+                .await
+        };
+        let locks = async {
+            if !wants(Resource::DataLock) {
+                return Ok((Vec::new(), 0, None));
+            }
+            let url = format!("{base}/Basic?code={}&subject={subject}", F::BASIC_DATALOCK);
+            call.pages(resource_name(Resource::DataLock), &url).await
+        };
+        let ((li, n1, _), (rx, n2, rx_request_id), (disp, n3, _), (lk, n4, _)) =
+            tokio::try_join!(list_info, prescriptions, dispenses, locks)?;
+        Ok(ListPages {
+            list_info: li,
+            prescriptions: rx,
+            dispenses: disp,
+            locks: lk,
+            rx_request_id,
+            requests: n1 + n2 + n3 + n4,
+            round_trips: n1.max(n2).max(n3).max(n4),
+        })
+    }
+
+    /// Defence in depth for the dos flow: the list info says whether this is a dos patient.
+    fn check_dos(&self, found: &mut Found, read: &ListPages) -> Result<(), ClientError> {
+        let dos = read
+            .list_info
+            .iter()
+            .flat_map(|b: &Bundle| b.list_infos())
+            .find_map(|l| l.dos_patient);
+        if let Some(dos) = dos {
+            found.facts.dos_consent = Some(dos);
+            self.client
+                .policy
+                .evaluate(
+                    self.who.role,
+                    self.req.flow,
+                    &found.facts,
+                    &self.confirmations,
+                )
+                .map_err(|d| {
+                    self.refuse(d, Some(found.patient_ref.clone()), found.facts.protected)
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Stage 3: the list, then the one masking function.
+    fn build(&self, found: Found, read: ListPages, started: Instant) -> Planned {
+        let ctx = found.ctx;
+        let bundles: Vec<&Bundle> = std::iter::once(&found.patient_bundle)
+            .chain(read.list_info.iter())
+            .chain(read.prescriptions.iter())
+            .chain(read.dispenses.iter())
+            .chain(read.locks.iter())
+            .collect();
+        let input = ListInput::from_bundles(bundles);
+        let lctx = ListContext {
+            flow: ctx.flow,
+            purpose: ctx.purpose,
+            access: ctx.access,
+            as_of: self.today,
+            window_from: ctx
+                .window_months
+                .and_then(|m| self.today.checked_sub_months(Months::new(m))),
+        };
+        let list = list::build(input, lctx, &self.labels);
+        let masked = masking::mask(&list);
+        Planned {
+            list,
+            masked,
+            context: ctx,
+            patient_ref: Some(found.patient_ref),
+            patient_key: self.patient_key.clone(),
+            rx_request_id: read.rx_request_id,
+            round_trips: found.round_trips + read.round_trips,
+            requests: found.requests + read.requests,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        }
+    }
 }
 
 /// What the power-of-attorney register said.
