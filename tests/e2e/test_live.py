@@ -3,7 +3,9 @@ NLL; live mode is configured through the Inställningar screen (base URL, token 
 fixed test user, client certificate and its PEM key, extra CA, the pharmacy's GLN, the client
 secret to the keyring); Testa anslutningen shows every step ✓; saving the new NLL address asks
 in the shell's native dialog (Avbryt saves nothing, Ja, ändra saves); after the restart the app logs in
-through the token exchange, looks up an ordinary and a protected patient and prints. Then the
+through the token exchange, looks up an ordinary and a protected patient and prints, and its
+access log reaches the chain's central log (the throwaway PostgreSQL of make test, set up as
+the README's Kedjan section says) in the background, as Logg says. Then the
 faults: the server stopped (Testa anslutningen names it, the login error offers Inställningar)
 and a broken configuration file (the app opens on the screen naming file and line, with
 Använd övningsläge). Screenshots of Inställningar and Testa anslutningen go to
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
 from wd import Session, assert_no_axe_violations, test_runner  # noqa: E402
@@ -24,6 +27,8 @@ APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
 HOME = os.environ["RECEPTDISK_HOME"]
 VUXEN, SKYDDAD = "19680415-2384", "19850923-4822"
+# The throwaway PostgreSQL make test starts (scripts/pg-test-cluster.sh): the chain's central log.
+PG = dict(kv.split("=", 1) for kv in os.environ["RECEPTDISK_TEST_PG"].split())
 GLN = "7350012345013"  # the test pharmacist's pharmacy, as the token says
 work = tempfile.mkdtemp(prefix="receptdisk-live-")
 pki = os.path.join(work, "sim-pki")
@@ -119,6 +124,43 @@ def configures_live_mode_in_the_settings_screen_and_tests_the_connection():
     assert '"test"' not in text, text  # the client secret went to the keyring only
 
 
+def psql(db, sql):
+    """SQL as the throwaway cluster's owner (RECEPTDISK_TEST_PG, from make test)."""
+    env = dict(os.environ, PGPASSWORD=PG["password"])
+    return subprocess.run(["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", db,
+                           "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+                          env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def keyring(account, value):
+    subprocess.run([NLLC, "secret", "set", account], input=value + "\n", text=True,
+                   check=True, capture_output=True)
+
+
+def point_the_counter_at_a_central_log():
+    """The chain's side (README, Kedjan): a database set up by nllc review init-db, a login in
+    receptdisk_counter, its password in the keyring; then [access_log.central] in the counter's
+    file, as a chain's IT adds it. Returns the database's name."""
+    tag = uuid.uuid4().hex[:10]
+    db = f"e2e_live_{tag}"
+    psql("postgres", f"CREATE DATABASE {db}")
+    keyring(f"e2e-owner-{tag}", PG["password"])
+    owner = os.path.join(work, "owner.toml")
+    with open(owner, "w", encoding="utf-8") as f:
+        f.write(f'[database]\nhost = "{PG["host"]}"\nport = {PG["port"]}\ndbname = "{db}"\n'
+                f'user = "{PG["user"]}"\npassword_keyring = "e2e-owner-{tag}"\n')
+    subprocess.run([NLLC, "review", "init-db", "--config", owner], check=True, capture_output=True)
+    login, password = f"kassa_e2e_{tag}", uuid.uuid4().hex
+    psql(db, f"CREATE ROLE {login} LOGIN PASSWORD '{password}' IN ROLE receptdisk_counter")
+    keyring("central-log-password", password)
+    with open(user_file, "a", encoding="utf-8") as f:
+        f.write(f'\n[access_log.central]\nhost = "{PG["host"]}"\nport = {PG["port"]}\n'
+                f'dbname = "{db}"\nuser = "{login}"\ninterval_s = 5\n')
+    return db
+
+
+central_db = point_the_counter_at_a_central_log()
+
 # Starting again (what *Starta om nu* does) opens live mode.
 s.close()
 s = Session(APP)
@@ -143,6 +185,28 @@ def logs_in_through_the_token_exchange_and_looks_up_patients():
     s.keys("control", "p")
     s.wait("#print-preview-img:not([hidden])", timeout=30)
     s.keys("escape")
+
+
+@test
+def the_access_log_reaches_the_chains_central_log_in_the_background():
+    # The app pushes at start and every 5 s; Logg says how far the chain's log has got.
+    end = time.time() + 60
+    while True:
+        s.click(s.find("#open-log"))
+        s.wait("#log-central:not([hidden])", timeout=30)
+        said = s.text(s.find("#log-central"))
+        if "alla rader" in said or time.time() > end:
+            break
+        s.click(s.find("#back"))
+        time.sleep(2)
+    assert "har tagit emot alla rader" in said, said
+    s.screenshot(os.path.join(OUT, "log-central.png"))
+    s.click(s.find("#back"))
+    # Every row of the two lookups is there, once.
+    rows = int(psql(central_db, "SELECT count(*) FROM access_log WHERE kind = 'request'"))
+    distinct = int(psql(central_db, "SELECT count(DISTINCT id) FROM access_log"))
+    total = int(psql(central_db, "SELECT count(*) FROM access_log"))
+    assert rows >= 10 and distinct == total, (rows, distinct, total)
 
 
 @test
