@@ -1,5 +1,6 @@
 //! Everything the server serves, for every test patient, parses with `nll::model` — the reader
-//! the client uses — and reads back as the catalogue says.
+//! the client uses — and reads back as the catalogue says; read entry by entry it gives the same
+//! resources as one whole JSON tree would.
 
 mod common;
 
@@ -13,6 +14,9 @@ async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
     let mut page = first;
     loop {
         let b = model::parse_bundle(&page.text).unwrap_or_else(|e| panic!("{e}\n{}", page.text));
+        // Read entry by entry, the page gives the same resources as read from one whole tree.
+        let resources: Vec<model::Resource> = b.resources().cloned().collect();
+        assert_eq!(resources, whole_tree(&page.text));
         let next = b.next_url().map(str::to_string);
         out.push(b);
         match next {
@@ -20,6 +24,20 @@ async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
             None => return out,
         }
     }
+}
+
+/// The page's resources as a reading of the whole document into one JSON tree gives them.
+fn whole_tree(text: &str) -> Vec<model::Resource> {
+    let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    v["entry"]
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| model::Resource::from_value(e["resource"].clone()).expect("a resource"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -181,7 +199,7 @@ async fn protected_patient_reads_as_protected_and_errors_parse_as_operation_outc
         other => panic!("{other:?}"),
     };
     assert_eq!(
-        oo.raw["issue"][0]["details"]["coding"][0]["code"],
+        oo.raw.value()["issue"][0]["details"]["coding"][0]["code"],
         "2-25-115"
     );
     assert!(model::parse_bundle(

@@ -3,7 +3,9 @@
 //! Every URL below is a constant in [`crate::fhir`] (written `F::NAME`); the test server writes
 //! resources with the same constants. "Canonical" is what the server should write; "also read"
 //! lists what the reader tolerates besides. Unknown elements are tolerated and kept: every typed
-//! view holds the resource's raw `serde_json::Value`. Decimals keep their text (serde_json's
+//! view holds the resource's JSON as text ([`RawJson`]). A Bundle is read entry by entry, so a
+//! page of a thousand dispenses never becomes one JSON tree (about twenty bytes of memory per
+//! byte of JSON). Decimals keep their text (serde_json's
 //! `arbitrary_precision`): `1.50` stays `"1.50"`. A known element of the wrong type (a string
 //! where a date belongs, an object where an array belongs) is an error naming the resource and
 //! the element, e.g. `MedicationRequest/7c1…: dispenseRequest.validityPeriod.end: not a date`.
@@ -141,6 +143,7 @@ mod patient;
 mod prescription;
 pub(crate) mod read;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 pub use basic::{DataLock, ListInfo};
@@ -193,12 +196,54 @@ pub enum Resource {
     Other(OtherResource),
 }
 
+/// JSON as NLL sent it (unknown elements included), kept as compact text: only diagnostics and
+/// tests read it, and a parsed tree would cost about twenty times its bytes.
+#[derive(Clone)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    pub fn of(v: &Value) -> RawJson {
+        RawJson(serde_json::value::to_raw_value(v).unwrap_or_else(|_| null_raw()))
+    }
+
+    /// The JSON, parsed.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+}
+
+fn null_raw() -> Box<RawValue> {
+    RawValue::from_string("null".into()).expect("null is JSON")
+}
+
+impl Default for RawJson {
+    fn default() -> Self {
+        RawJson(null_raw())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RawJson({} bytes)", self.0.get().len())
+    }
+}
+
 /// A resource kept raw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OtherResource {
     pub resource_type: String,
     pub id: Option<String>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl OtherResource {
@@ -250,7 +295,7 @@ impl Resource {
     }
 
     /// The resource's JSON as NLL sent it (unknown elements included).
-    pub fn raw(&self) -> &Value {
+    pub fn raw(&self) -> &RawJson {
         match self {
             Resource::Patient(x) => &x.raw,
             Resource::MedicationRequest(x) => &x.raw,
@@ -268,7 +313,7 @@ fn other(r: &Reader, v: Value, resource_type: String) -> Result<OtherResource, M
     Ok(OtherResource {
         resource_type,
         id: r.opt_str(&v, "id", "")?,
-        raw: v,
+        raw: RawJson::of(&v),
     })
 }
 
@@ -297,17 +342,33 @@ pub struct Bundle {
     pub total: Option<u64>,
     pub links: Vec<Link>,
     pub entries: Vec<Entry>,
-    /// The Bundle as sent, except each entry's `resource` (moved into `entries`).
-    pub raw: Value,
+    /// The Bundle as sent, except each entry's `resource` (read into `entries`).
+    pub raw: RawJson,
 }
 
 impl Bundle {
-    /// Reads a Bundle. Each entry's resource is moved out of the JSON into its typed form (with
-    /// its own `raw`); what stays is the Bundle's `raw`. Nothing is copied: a page of a thousand
-    /// dispenses is megabytes.
-    pub fn from_value(mut v: Value) -> Result<Bundle, ModelError> {
+    /// Reads a Bundle from its JSON text, entry by entry: the Bundle's own members are parsed
+    /// alone, then each entry on its own, its resource read into its typed form (with its own
+    /// `raw`) before the next entry is parsed.
+    pub fn parse(json: &str) -> Result<Bundle, ModelError> {
+        let members: std::collections::BTreeMap<String, &RawValue> =
+            match serde_json::from_str(json) {
+                Ok(m) => m,
+                // Not an object (or not JSON): the same error a whole reading would give.
+                Err(_) => {
+                    let v = parse_json(json)?;
+                    Reader::for_resource(&v, "Bundle").obj(&v, "")?;
+                    return Err(ModelError::Json("not a JSON object".into()));
+                }
+            };
+        let mut shell = serde_json::Map::new();
+        for (k, raw) in &members {
+            if k != "entry" {
+                shell.insert(k.clone(), parse_json(raw.get())?);
+            }
+        }
+        let v = Value::Object(shell);
         let r = Reader::for_resource(&v, "Bundle");
-        r.obj(&v, "")?;
         let rt = r.req_str(&v, "resourceType", "")?;
         if rt != "Bundle" {
             return Err(r.err("resourceType", format!("expected Bundle, got {rt}")));
@@ -331,25 +392,37 @@ impl Bundle {
         }
         let id = r.opt_str(&v, "id", "")?;
         let bundle_type = r.opt_str(&v, "type", "")?;
-        let count = r.array(&v, "entry", "")?.len();
-        let mut entries = Vec::with_capacity(count);
-        for i in 0..count {
+        let raw_entries: Vec<&RawValue> = match members.get("entry") {
+            None => Vec::new(),
+            Some(raw) if raw.get() == "null" => Vec::new(),
+            Some(raw) => {
+                serde_json::from_str(raw.get()).map_err(|_| r.err("entry", "not a JSON array"))?
+            }
+        };
+        let mut entries = Vec::with_capacity(raw_entries.len());
+        let mut kept = Vec::with_capacity(raw_entries.len());
+        for (i, raw) in raw_entries.into_iter().enumerate() {
             let p = format!("entry[{i}]");
-            let e = &mut v["entry"][i];
-            r.obj(e, &p)?;
-            if r.opt_obj(e, "resource", &p)?.is_none() {
+            let mut e = parse_json(raw.get())?;
+            r.obj(&e, &p)?;
+            if r.opt_obj(&e, "resource", &p)?.is_none() {
                 return Err(r.err(&format!("{p}.resource"), "missing"));
             }
-            let search_mode = match r.opt_obj(e, "search", &p)? {
+            let search_mode = match r.opt_obj(&e, "search", &p)? {
                 Some(s) => r.opt_str(s, "mode", &format!("{p}.search"))?,
                 None => None,
             };
-            let full_url = r.opt_str(e, "fullUrl", &p)?;
+            let full_url = r.opt_str(&e, "fullUrl", &p)?;
             entries.push(Entry {
                 full_url,
                 search_mode,
                 resource: Resource::from_value(e["resource"].take())?,
             });
+            kept.push(e);
+        }
+        let mut v = v;
+        if members.contains_key("entry") {
+            v["entry"] = Value::Array(kept);
         }
         Ok(Bundle {
             id,
@@ -357,7 +430,7 @@ impl Bundle {
             total,
             links,
             entries,
-            raw: v,
+            raw: RawJson::of(&v),
         })
     }
 
@@ -435,9 +508,9 @@ fn parse_json(json: &str) -> Result<Value, ModelError> {
     serde_json::from_str(json).map_err(|e| ModelError::Json(e.to_string()))
 }
 
-/// Reads a searchset Bundle.
+/// Reads a searchset Bundle, entry by entry.
 pub fn parse_bundle(json: &str) -> Result<Bundle, ModelError> {
-    Bundle::from_value(parse_json(json)?)
+    Bundle::parse(json)
 }
 
 /// Reads a single resource (a read by id, or an `OperationOutcome` error body).

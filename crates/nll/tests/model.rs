@@ -83,12 +83,15 @@ fn patient_with_personnummer() {
     assert!(!p.deceased);
     assert!(p.security.is_empty());
     // Unknown elements are kept.
-    assert_eq!(p.raw["nllUnknownElement"]["kept"], serde_json::json!(true));
-    // The resource's JSON lives in the resource, not a second time in the Bundle's.
-    assert_eq!(p.raw["resourceType"], "Patient");
-    assert!(b.raw["entry"][0]["resource"].is_null());
     assert_eq!(
-        b.raw["entry"][0]["fullUrl"],
+        p.raw.value()["nllUnknownElement"]["kept"],
+        serde_json::json!(true)
+    );
+    // The resource's JSON lives in the resource, not a second time in the Bundle's.
+    assert_eq!(p.raw.value()["resourceType"], "Patient");
+    assert!(b.raw.value()["entry"][0]["resource"].is_null());
+    assert_eq!(
+        b.raw.value()["entry"][0]["fullUrl"],
         b.entries[0].full_url.as_deref().unwrap()
     );
 }
@@ -444,7 +447,10 @@ fn unknown_resources_are_kept() {
     let b = parse_bundle(json).unwrap();
     let others: Vec<_> = b.others().map(|o| o.label()).collect();
     assert_eq!(others, ["DetectedIssue/di1", "Basic/b1"]);
-    assert_eq!(b.others().next().unwrap().raw["detail"], "Interaktion");
+    assert_eq!(
+        b.others().next().unwrap().raw.value()["detail"],
+        "Interaktion"
+    );
     assert_eq!(b.entries[1].resource.resource_type(), "Basic");
 }
 

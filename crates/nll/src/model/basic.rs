@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::read::{Reader, Res};
 use super::ModelError;
+use super::RawJson;
 use crate::fhir as F;
 use crate::view::{LockAgainst, LockContent, LockKind, LockScope};
 
@@ -48,7 +49,7 @@ pub struct ListInfo {
     /// `F::EXT_PROTECTED_PERSON`: protected personal data (one of the fail-closed signals).
     pub protected_person: Option<bool>,
     pub dos_patient: Option<bool>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl ListInfo {
@@ -68,7 +69,7 @@ impl ListInfo {
             privacy_lock: r.flag(v, F::EXT_PRIVACY_LOCK, "")?,
             protected_person: r.flag(v, F::EXT_PROTECTED_PERSON, "")?,
             dos_patient: r.flag(v, F::EXT_DOS_PATIENT, "")?,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 }
@@ -85,7 +86,7 @@ pub struct DataLock {
     pub against: LockAgainst,
     /// The locked prescription chain (scope `PrescriptionChain`).
     pub chain_id: Option<String>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl DataLock {
@@ -146,7 +147,7 @@ impl DataLock {
             content,
             against,
             chain_id,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::prescription::{find_contained, Medication, MedicationRequest, Quantity};
 use super::read::{join, Reader, Res};
 use super::ModelError;
+use super::RawJson;
 use crate::fhir as F;
 
 /// `F::EXT_CREDITED`: the dispense was credited (krediterad).
@@ -59,7 +60,7 @@ pub struct MedicationDispense {
     pub substituted: Option<bool>,
     pub credited: Option<Credited>,
     pub pharmacy: Option<DispensingPharmacy>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl MedicationDispense {
@@ -99,7 +100,7 @@ impl MedicationDispense {
                     ));
                 }
                 let mut paper = MedicationRequest::read(&r, c, &at, contained)?;
-                paper.raw = c.clone();
+                paper.raw = RawJson::of(c);
                 paper_prescription = Some(Box::new(paper));
             }
             Some(rf) => {
@@ -181,7 +182,7 @@ impl MedicationDispense {
             pharmacy: pharmacy(&r, v, contained)?,
             profiles,
             id,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::read::Reader;
-use super::{Coding, ModelError};
+use super::{Coding, ModelError, RawJson};
 use crate::fhir as F;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ impl Issue {
 pub struct OperationOutcome {
     pub id: Option<String>,
     pub issues: Vec<Issue>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl OperationOutcome {
@@ -68,7 +68,7 @@ impl OperationOutcome {
         Ok(OperationOutcome {
             id: r.opt_str(v, "id", "")?,
             issues,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 

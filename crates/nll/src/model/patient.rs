@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::read::{join, Reader, Res};
-use super::{Coding, ModelError};
+use super::{Coding, ModelError, RawJson};
 use crate::fhir as F;
 use crate::ids::IdKind;
 
@@ -40,7 +40,7 @@ pub struct Patient {
     pub municipality_code: Option<String>,
     pub region_code: Option<String>,
     pub population_registered: Option<bool>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl Patient {
@@ -84,7 +84,7 @@ impl Patient {
             municipality_code: r.text_ext(v, F::EXT_MUNICIPALITY_CODE, "")?,
             region_code: r.text_ext(v, F::EXT_REGION_CODE, "")?,
             population_registered: r.flag(v, F::EXT_POPULATION_REGISTERED, "")?,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 
@@ -155,7 +155,7 @@ pub struct RelatedPerson {
     pub name: Option<String>,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl RelatedPerson {
@@ -196,7 +196,7 @@ impl RelatedPerson {
             name: r.human_name(v, "")?.map(|n| n.text),
             period_start,
             period_end,
-            raw: owned,
+            raw: RawJson::of(&owned),
         })
     }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::patient::Patient;
 use super::read::{join, Reader, Res};
-use super::{Coding, ModelError};
+use super::{Coding, ModelError, RawJson};
 use crate::fhir as F;
 
 /// The product, read from `medicationCodeableConcept`.
@@ -139,7 +139,7 @@ pub struct Practitioner {
     pub profession_code: Option<String>,
     pub acronym: Option<String>,
     pub workplace: Workplace,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl Practitioner {
@@ -224,7 +224,7 @@ impl Practitioner {
             profession_code,
             acronym: r.text_ext(v, F::EXT_USER_ACRONYM, at)?,
             workplace,
-            raw: v.clone(),
+            raw: RawJson::of(v),
         })
     }
 }
@@ -322,14 +322,14 @@ pub struct MedicationRequest {
     pub dosage: Option<String>,
     pub dispense_request: DispenseRequest,
     pub substitution_allowed: Option<bool>,
-    pub raw: Value,
+    pub raw: RawJson,
 }
 
 impl MedicationRequest {
     pub fn from_value(owned: Value) -> Result<MedicationRequest, ModelError> {
         let r = Reader::for_resource(&owned, "MedicationRequest");
         let mut m = Self::read(&r, &owned, "", &[])?;
-        m.raw = owned;
+        m.raw = RawJson::of(&owned);
         Ok(m)
     }
 
@@ -514,7 +514,7 @@ impl MedicationRequest {
             substitution_allowed,
             id,
             // Set by the caller, who owns the JSON (or holds it contained in another resource).
-            raw: Value::Null,
+            raw: RawJson::default(),
         })
     }
 
