@@ -32,5 +32,9 @@ unit:
 bundle: setup
 	@bash scripts/bundle.sh
 
+## Benchmarks (release build): lookups at 100 ms per answer, then the heaviest patient as
+## separate processes beside headless Chromium printing the same dispenses.
 bench:
-	$(CARGO) run --release -p cli -- bench-fetch
+	$(CARGO) build --release -p cli
+	$(CARGO_TARGET_DIR)/release/nllc bench-fetch
+	python3 scripts/bench_heavy.py $(CARGO_TARGET_DIR)/release/nllc
