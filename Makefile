@@ -32,9 +32,11 @@ unit:
 bundle: setup
 	@bash scripts/bundle.sh
 
-## Benchmarks (release build): lookups at 100 ms per answer, then the heaviest patient as
-## separate processes beside headless Chromium printing the same dispenses.
+## Benchmarks (release build): lookups at 100 ms per answer, one page of 1,000 dispenses (the
+## test server's answer and the client's reading), then the heaviest patient as separate
+## processes beside headless Chromium printing the same dispenses.
 bench:
 	$(CARGO) build --release -p cli
 	$(CARGO_TARGET_DIR)/release/nllc bench-fetch
+	$(CARGO) bench -q -p nll-sim --bench dispense_page
 	python3 scripts/bench_heavy.py $(CARGO_TARGET_DIR)/release/nllc
