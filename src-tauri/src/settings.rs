@@ -13,7 +13,7 @@ use nll::Role;
 use nll_client::config::{
     DEFAULT_CLIENT_SECRET_ACCOUNT, DEFAULT_PKCS12_ACCOUNT, DEFAULT_STATIC_TOKEN_ACCOUNT,
 };
-use nll_client::layers::{Layer, LayerKind};
+use nll_client::layers::{put, Layer, LayerKind};
 use nll_client::{ClientError, ConfigPaths, Layers};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -249,37 +249,6 @@ fn list(t: &toml::Table, key: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Sets (or with `None`, removes) one dotted key; empty tables are removed.
-fn put(t: &mut toml::Table, key: &str, value: Option<toml::Value>) {
-    match key.split_once('.') {
-        None => match value {
-            Some(v) => {
-                t.insert(key.into(), v);
-            }
-            None => {
-                t.remove(key);
-            }
-        },
-        Some((head, rest)) => {
-            if value.is_none() && !t.contains_key(head) {
-                return;
-            }
-            let sub = t
-                .entry(head.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            if !sub.is_table() {
-                *sub = toml::Value::Table(toml::Table::new());
-            }
-            if let toml::Value::Table(inner) = sub {
-                put(inner, rest, value);
-                if inner.is_empty() {
-                    t.remove(head);
-                }
-            }
-        }
-    }
 }
 
 fn s(v: &Option<String>) -> Option<toml::Value> {

@@ -360,20 +360,32 @@ fn leaves(table: &toml::Table, prefix: &str, out: &mut BTreeMap<String, toml::Va
     }
 }
 
-fn set_leaf(table: &mut toml::Table, key: &str, value: toml::Value) {
+/// Sets (or with `None`, removes) one dotted key; tables left empty by a removal go too.
+pub fn put(t: &mut toml::Table, key: &str, value: Option<toml::Value>) {
     match key.split_once('.') {
-        None => {
-            table.insert(key.to_string(), value);
-        }
+        None => match value {
+            Some(v) => {
+                t.insert(key.into(), v);
+            }
+            None => {
+                t.remove(key);
+            }
+        },
         Some((head, rest)) => {
-            let sub = table
+            if value.is_none() && !t.contains_key(head) {
+                return;
+            }
+            let sub = t
                 .entry(head.to_string())
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()));
             if !sub.is_table() {
                 *sub = toml::Value::Table(toml::Table::new());
             }
-            if let toml::Value::Table(t) = sub {
-                set_leaf(t, rest, value);
+            if let toml::Value::Table(inner) = sub {
+                put(inner, rest, value);
+                if inner.is_empty() {
+                    t.remove(head);
+                }
             }
         }
     }
@@ -450,7 +462,7 @@ impl Layers {
         let mut merged = toml::Table::new();
         let mut origins = BTreeMap::new();
         for (k, (v, o)) in values {
-            set_leaf(&mut merged, &k, v);
+            put(&mut merged, &k, Some(v));
             origins.insert(k, o);
         }
         Layers {
