@@ -4,6 +4,9 @@
 Usage: scripts/measure.py [BINARY|blank] [RUNS]   (default: the release build if present, else
 debug; 5 runs). `blank` measures scripts/blank-webview.py instead: an empty WebKitGTK window, the
 floor under the app's memory.
+       scripts/measure.py storkund [BINARY]   the app's memory idle after login, then with the
+heaviest test patient (600 prescriptions, 4,000 dispenses) on screen: the window driven through
+tauri-driver (WebDriver), as the end-to-end tests do.
 
 Each run starts the app in training mode with an empty RECEPTDISK_HOME (as on a fresh machine,
 including the in-process NLL test server) and waits for the line the shell prints when the UI's
@@ -100,7 +103,48 @@ def one_run(binary, idle_s):
             proc.kill()
 
 
+def heavy_patient(binary):
+    """PSS of the app (and its WebKit processes) idle after login, and with storkund shown."""
+    import socket
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+    from wd import Session
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, RECEPTDISK_HOME=tempfile.mkdtemp(prefix="receptdisk-measure-"))
+    driver = subprocess.Popen(["tauri-driver", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)
+        s = Session(binary, base=f"http://127.0.0.1:{port}")
+        s.wait('[data-login="farmaceut"]', timeout=60)
+        s.click(s.find('[data-login="farmaceut"]'))
+        s.wait("#user", timeout=30)
+        app = [p for p in descendants(driver.pid) if p != driver.pid]
+
+        def pss():
+            time.sleep(5)
+            return memory_kib([p for p in descendants(driver.pid) if p != driver.pid])[0] / 1024
+
+        idle = pss()
+        s.keys("f1")
+        s.type(s.find("#pnr"), "19500125-3060")
+        s.click(s.find("#fetch"))
+        s.wait("#patient-banner", timeout=120)
+        shown = pss()
+        s.close()
+        print(f"binary: {binary} ({len(app)} processes under tauri-driver)")
+        print(f"idle after login: PSS {idle:.0f} MiB; with storkund on screen: {shown:.0f} MiB "
+              f"(+{shown - idle:.0f} MiB; target: at most +40 MiB)")
+    finally:
+        driver.terminate()
+        driver.wait(timeout=10)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "storkund":
+        return heavy_patient(os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else default_binary()))
     binary = sys.argv[1] if len(sys.argv) > 1 else default_binary()
     if binary != "blank":
         binary = os.path.abspath(binary)
