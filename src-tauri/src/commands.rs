@@ -480,11 +480,6 @@ pub fn ask_save_path(
         .and_then(|p| p.into_path().ok())
 }
 
-/// Today as `YYYY-MM-DD`, for a suggested file name.
-pub fn today() -> String {
-    chrono::Local::now().format("%Y-%m-%d").to_string()
-}
-
 /// Asks where, then writes the filtered access log as CSV; returns the path (`None`: cancelled).
 #[tauri::command]
 pub async fn save_access_log_csv(
@@ -492,7 +487,10 @@ pub async fn save_access_log_csv(
     state: State<'_, AppState>,
     query: AccessLogQuery,
 ) -> Res<Option<String>> {
-    let suggested = format!("receptdisk-atkomstlogg-{}.csv", today());
+    let suggested = format!(
+        "receptdisk-atkomstlogg-{}.csv",
+        chrono::Local::now().format("%Y-%m-%d")
+    );
     let Some(path) = ask_save_path(&app, &suggested, ("CSV", &["csv"])) else {
         return Ok(None);
     };

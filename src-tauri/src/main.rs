@@ -84,11 +84,17 @@ fn main() {
                 eprintln!("receptdisk: {p}");
             }
             let live = config_problem.is_none() && layers.is_live();
+            // Live mode: the configured log (and the chain's central log, if any); training:
+            // the training log beside it.
+            let live_log = if live {
+                layers.client_config().ok().map(|c| c.access_log)
+            } else {
+                None
+            };
             let log_path = if live {
-                layers
-                    .client_config()
-                    .ok()
-                    .and_then(|c| nll_client::AccessLog::configured_path(&c.access_log))
+                live_log
+                    .as_ref()
+                    .and_then(nll_client::AccessLog::configured_path)
             } else {
                 nll_client::AccessLog::training_path()
             }
@@ -116,21 +122,9 @@ fn main() {
             }
             // Live mode with [access_log.central]: the log goes to the chain's central log in
             // the background.
-            let central = if live {
-                layers
-                    .client_config()
-                    .ok()
-                    .and_then(|c| c.access_log.central)
-                    .map(|c| {
-                        central::Forwarder::start(
-                            log.clone(),
-                            c,
-                            Arc::new(nll_client::KeyringStore),
-                        )
-                    })
-            } else {
-                None
-            };
+            let central = live_log.and_then(|c| c.central).map(|c| {
+                central::Forwarder::start(log.clone(), c, Arc::new(nll_client::KeyringStore))
+            });
             app.manage(AppState {
                 paths,
                 layers: Mutex::new(layers),

@@ -256,19 +256,16 @@ pub async fn save_pdf(
     lookup_seq: u64,
     kind: PrintoutKind,
 ) -> Res<Option<String>> {
-    let suggested = format!(
-        "{}-{}.pdf",
-        nll_client::nll_api::wire_name(&kind),
-        crate::commands::today()
-    );
-    let Some(path) = crate::commands::ask_save_path(&app, &suggested, ("PDF", &["pdf"])) else {
+    // Rendered first: the dialog suggests the printout's own file name.
+    let (shown, pdf) = render(&state, lookup_seq, kind)?;
+    let Some(path) = crate::commands::ask_save_path(&app, &pdf.file_name, ("PDF", &["pdf"])) else {
         return Ok(None);
     };
-    save_pdf_to(&state, lookup_seq, kind, &path).map(Some)
+    save_rendered(&state, lookup_seq, kind, (&shown, &pdf), &path).map(Some)
 }
 
-/// Saves list `lookup_seq`'s printout to `path` (chosen in the dialog above), if that list is
-/// still shown, and logs it.
+/// Renders list `lookup_seq`'s printout and saves it to `path` (see `save_rendered`).
+#[cfg(test)]
 fn save_pdf_to(
     state: &AppState,
     lookup_seq: u64,
@@ -276,6 +273,18 @@ fn save_pdf_to(
     path: &std::path::Path,
 ) -> Res<String> {
     let (shown, pdf) = render(state, lookup_seq, kind)?;
+    save_rendered(state, lookup_seq, kind, (&shown, &pdf), path)
+}
+
+/// Saves a rendered printout of list `lookup_seq` to `path` (chosen in the dialog), if that
+/// list is still shown, and logs it.
+fn save_rendered(
+    state: &AppState,
+    lookup_seq: u64,
+    kind: PrintoutKind,
+    (shown, pdf): (&ShownList, &Pdf),
+    path: &std::path::Path,
+) -> Res<String> {
     log_writable(state)?;
     still_shown(state, lookup_seq)?;
     let saved = pdf.save(path);
@@ -283,7 +292,7 @@ fn save_pdf_to(
         Ok(_) => Logged::Saved,
         Err(e) => Logged::Failed(e.code()),
     };
-    log_printout(state, &shown, kind, &pdf, 1, None, logged)?;
+    log_printout(state, shown, kind, pdf, 1, None, logged)?;
     saved.map_err(|e| ClientError::invalid_input(e.to_string(), e.message_en()))?;
     Ok(path.display().to_string())
 }

@@ -111,11 +111,8 @@ pub fn path(args: &Args) -> anyhow::Result<PathBuf> {
             .ok_or_else(|| anyhow::anyhow!("ingen datamapp för övningsloggen"));
     }
     // The log the configuration names (the one the app writes), else the default one.
-    match access_log_config(args.config.as_deref())?.path {
-        Some(p) => Ok(p),
-        None => AccessLog::default_path()
-            .ok_or_else(|| anyhow::anyhow!("ingen datamapp för åtkomstloggen")),
-    }
+    AccessLog::configured_path(&access_log_config(args.config.as_deref())?)
+        .ok_or_else(|| anyhow::anyhow!("ingen datamapp för åtkomstloggen"))
 }
 
 /// `access_log` of the configuration the app and nllc share (paths already taken from the file

@@ -257,12 +257,7 @@ fn usage_and_configuration_errors_exit_2() {
 /// `--base-url --token` against a plain-HTTP test server on loopback, and exit 3 when it fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn base_url_and_token_and_server_failure_exit_3() {
-    let sim = nll_sim::start(nll_sim::SimConfig {
-        tls: None,
-        ..nll_sim::SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = plain_http_sim().await;
     let base = sim.fhir_base();
     let token = sim.token_for("farmaceut");
     let data = data_dir();
@@ -368,12 +363,7 @@ fn bench_fetch_reports_time_and_round_trips() {
 /// every user of the computer sees it in `ps`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_from_a_file_or_standard_input() {
-    let sim = nll_sim::start(nll_sim::SimConfig {
-        tls: None,
-        ..nll_sim::SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = plain_http_sim().await;
     let base = sim.fhir_base();
     let token = sim.token_for("farmaceut");
     let data = data_dir();
@@ -456,4 +446,14 @@ fn skyddad_location_values() -> Vec<String> {
         .location_values();
     assert!(values.len() > 15, "{values:?}");
     values
+}
+
+/// The test server on loopback without TLS, for `--base-url http://127.0.0.1:…`.
+async fn plain_http_sim() -> nll_sim::SimHandle {
+    nll_sim::start(nll_sim::SimConfig {
+        tls: None,
+        ..nll_sim::SimConfig::default()
+    })
+    .await
+    .unwrap()
 }
