@@ -18,11 +18,11 @@ cargo test --workspace
 # anything, the committed types were stale: the UI would compile against the wrong shapes.
 if git rev-parse --git-dir >/dev/null 2>&1; then
   echo "== UI types generated from Rust are up to date"
-  stale=$(git status --porcelain -- ui/src/bindings ui/src/fake/flows.json)
+  stale=$(git status --porcelain -- ui/src/bindings ui/src/fake/flows.json ui/src/fake/answers.json)
   if [ -n "$stale" ]; then
-    echo "ui/src/bindings or ui/src/fake/flows.json is stale; commit what cargo test generated:"
+    echo "ui/src/bindings or the fake backend's recorded answers (ui/src/fake/*.json) are stale; commit what cargo test generated:"
     echo "$stale"
-    git --no-pager diff --stat -- ui/src/bindings ui/src/fake/flows.json
+    git --no-pager diff --stat -- ui/src/bindings ui/src/fake/flows.json ui/src/fake/answers.json
     exit 1
   fi
 fi

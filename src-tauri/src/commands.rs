@@ -3,11 +3,10 @@
 //! `{code, message, requestId}` (`nll_client::ClientError`).
 
 use chrono::NaiveDate;
-use nll::ids::IdKind;
-use nll::ids::PersonId;
 use nll::policy::FlowInfo;
 use nll::Role;
 use nll_client::doctor::DoctorReport;
+use nll_client::id_check::{GlnCheck, IdCheck};
 use nll_client::{
     ClientError, ConfigProblem, Layers, LogEntry, LogFilter, LookupRequest, LookupResult,
     MemorySecrets, NewEntry, Revealed, TreatmentReasonRequest, TreatmentReasonResult, UserInfo,
@@ -109,21 +108,6 @@ pub fn logout(state: State<'_, AppState>) {
     state.logout();
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct IdCheck {
-    pub ok: bool,
-    pub kind: Option<IdKind>,
-    pub twelve: Option<String>,
-    pub display: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub age: Option<u32>,
-    /// Why it is not valid, in Swedish and English.
-    pub error_sv: Option<String>,
-    pub error_en: Option<String>,
-}
-
 /// Validation as the pharmacist types or scans (the same parser the lookup uses).
 #[tauri::command]
 pub fn check_id(state: State<'_, AppState>, text: String) -> IdCheck {
@@ -131,28 +115,7 @@ pub fn check_id(state: State<'_, AppState>, text: String) -> IdCheck {
         Some(sim) => sim.catalogue().today(),
         None => chrono::Local::now().date_naive(),
     };
-    match PersonId::parse(&text, today) {
-        Ok(id) => IdCheck {
-            ok: true,
-            kind: Some(id.kind()),
-            twelve: Some(id.twelve().into()),
-            display: Some(id.display(today)),
-            birth_date: Some(id.birth_date()),
-            age: Some(id.age_on(today)),
-            error_sv: None,
-            error_en: None,
-        },
-        Err(e) => IdCheck {
-            ok: false,
-            kind: None,
-            twelve: None,
-            display: None,
-            birth_date: None,
-            age: None,
-            error_sv: Some(e.to_string()),
-            error_en: Some(e.message_en()),
-        },
-    }
+    IdCheck::of(&text, today)
 }
 
 /// Runs the fetch plan for one customer. A newer lookup cancels this one; a stale result is
@@ -437,30 +400,10 @@ pub fn keyring_status() -> KeyringStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct GlnCheck {
-    pub ok: bool,
-    pub error_sv: Option<String>,
-    pub error_en: Option<String>,
-}
-
 /// The pharmacy's GLN, checked as it is typed in Inställningar.
 #[tauri::command]
 pub fn check_gln(text: String) -> GlnCheck {
-    match nll::ids::Gln::parse(&text) {
-        Ok(_) => GlnCheck {
-            ok: true,
-            error_sv: None,
-            error_en: None,
-        },
-        Err(e) => GlnCheck {
-            ok: false,
-            error_sv: Some(e.to_string()),
-            error_en: Some(e.message_en()),
-        },
-    }
+    GlnCheck::of(&text)
 }
 
 /// Asks where to save, in the native dialog opened here: the window never names a path to

@@ -39,7 +39,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 async fn bench(args: &Args) -> anyhow::Result<ExitCode> {
     let latency = Duration::from_millis(args.latency_ms);
-    let ep = crate::fetch::start_sim("farmaceut", None, latency).await?;
+    let ep = crate::fetch::start_sim("farmaceut", None, latency, &[]).await?;
     let sim = ep.sim.as_ref().expect("sim");
     // Training data never enters a real access log: this one lives in memory.
     let log = Arc::new(AccessLog::in_memory().map_err(|e| anyhow::anyhow!("{}", e.message))?);

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use nll::ids::{Gln, HsaId, IdError, PersonId};
+use nll_client::id_check::{GlnCheck, IdCheck};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -21,7 +22,8 @@ pub struct Args {
     /// Check an HSA-id instead.
     #[arg(long)]
     hsa: bool,
-    /// Print JSON.
+    /// Print JSON: for a personnummer or a GLN the check as the app's fields get it
+    /// (`{ok, kind, twelve, display, birthDate, age, errorSv, errorEn}`), also when invalid.
     #[arg(long)]
     json: bool,
 }
@@ -31,8 +33,22 @@ fn refuse(e: &IdError) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// `--json`: the check as the app's number fields get it (valid or not), exit 1 when invalid.
+fn print_json<T: serde::Serialize>(check: &T, ok: bool) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(check)?);
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let text = args.text.join("");
+    if args.gln && args.json {
+        let check = GlnCheck::of(&text);
+        return print_json(&check, check.ok);
+    }
     if args.gln || args.hsa {
         let (kind, value) = if args.gln {
             match Gln::parse(&text) {
@@ -57,27 +73,19 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let today = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    if args.json {
+        let check = IdCheck::of(&text, today);
+        return print_json(&check, check.ok);
+    }
     let id = match PersonId::parse(&text, today) {
         Ok(id) => id,
         Err(e) => return Ok(refuse(&e)),
     };
     let age = id.age_on(today);
-    if args.json {
-        let v = json!({
-            "kind": id.kind(),
-            "twelve": id.twelve(),
-            "display": id.display(today),
-            "birthDate": id.birth_date().to_string(),
-            "age": age,
-            "asOf": today.to_string(),
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-    } else {
-        println!("Typ:           {}", id.kind().label_sv());
-        println!("12 siffror:    {}", id.twelve());
-        println!("Visningsform:  {}", id.display(today));
-        println!("Födelsedatum:  {}", id.birth_date());
-        println!("Ålder:         {age} år (den {today})");
-    }
+    println!("Typ:           {}", id.kind().label_sv());
+    println!("12 siffror:    {}", id.twelve());
+    println!("Visningsform:  {}", id.display(today));
+    println!("Födelsedatum:  {}", id.birth_date());
+    println!("Ålder:         {age} år (den {today})");
     Ok(ExitCode::SUCCESS)
 }

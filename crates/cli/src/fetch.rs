@@ -20,7 +20,8 @@ use nll::Flow;
 use nll_client::config::{CertConfig, OrgConfig, TokenConfig};
 use nll_client::{
     AccessLog, ClientConfig, ClientError, ConfigPaths, Counter, Layers, LogFailure, LookupRequest,
-    LookupResult, MemorySecrets, NllClient,
+    LookupResult, MemorySecrets, NllClient, Revealed, TreatmentReasonRequest,
+    TreatmentReasonResult,
 };
 
 /// A flow by its kebab-case name (`expediering`, `lakemedelsstod`, `ombud`, …).
@@ -57,6 +58,10 @@ pub struct Target {
     /// Start the NLL test server in-process (mutual TLS, fresh test certificates) and use it.
     #[arg(long)]
     pub sim: bool,
+    /// With --sim: a fault the test server answers with, as `nllc sim --fault` (e.g. `503`,
+    /// `hang`, `malformed`): what the counter says when NLL has trouble. Repeatable.
+    #[arg(long = "fault", value_name = "SPEC", requires = "sim", value_parser = crate::sim::parse_fault)]
+    pub faults: Vec<nll_sim::FaultSpec>,
     /// With --sim: the test user to log in as (farmaceut, apotekspersonal, farmaceut-goteborg).
     #[arg(long, value_name = "LOGIN", default_value = "farmaceut")]
     pub login: String,
@@ -134,6 +139,51 @@ pub struct Args {
     pub target: Target,
 }
 
+/// `nllc fetch`: the lookup, then what the pharmacist may do with the list on screen.
+#[derive(clap::Args, Debug)]
+pub struct FetchArgs {
+    #[command(flatten)]
+    pub lookup: Args,
+    /// Then show this masked field of a protected patient (a key from the JSON's `record`),
+    /// as the app's Visa does; each is written to the access log. Repeatable.
+    #[arg(long, value_name = "KEY")]
+    pub reveal: Vec<String>,
+    /// Then read this prescription's treatment reason with --reason-flow, as the app's Visa
+    /// behandlingsorsak does (--consent: the patient consents). Repeatable.
+    #[arg(long, value_name = "ID", requires = "reason_flow")]
+    pub treatment_reason: Vec<String>,
+    /// The treatment-reason variant of the flow (`expediering-behandlingsorsak`,
+    /// `expediering-sparrad-behandlingsorsak`, `expediering-barn-behandlingsorsak`).
+    #[arg(long, value_name = "FLOW", value_parser = parse_flow, requires = "treatment_reason")]
+    pub reason_flow: Option<Flow>,
+}
+
+/// What was done with the shown list, each answered or refused.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+enum Answer<T> {
+    Ok(T),
+    Error(ClientError),
+}
+
+impl<T> From<Result<T, ClientError>> for Answer<T> {
+    fn from(r: Result<T, ClientError>) -> Self {
+        match r {
+            Ok(v) => Answer::Ok(v),
+            Err(e) => Answer::Error(e),
+        }
+    }
+}
+
+/// `--json` with --reveal or --treatment-reason: the lookup and what followed, in order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FollowUps<'a> {
+    lookup: &'a LookupResult,
+    revealed: Vec<Answer<Revealed>>,
+    treatment_reasons: Vec<Answer<TreatmentReasonResult>>,
+}
+
 /// A running endpoint and the client configured for it. Holds the in-process test server
 /// (and its certificate folder) alive while the client is in use.
 pub struct Endpoint {
@@ -166,6 +216,7 @@ pub async fn start_sim(
     login: &str,
     date: Option<NaiveDate>,
     latency: std::time::Duration,
+    faults: &[nll_sim::FaultSpec],
 ) -> anyhow::Result<Endpoint> {
     anyhow::ensure!(
         nll_sim::auth::user(login).is_some(),
@@ -180,6 +231,7 @@ pub async fn start_sim(
         tls: Some(nll_sim::TlsConfig::from_pki(&pki)),
         latency,
         prewarm: true,
+        faults: faults.to_vec(),
         ..nll_sim::SimConfig::default()
     })
     .await
@@ -240,9 +292,13 @@ fn static_token(t: &Target) -> anyhow::Result<String> {
 /// The endpoint the target options name. Configuration errors come back as `ClientError`s.
 pub async fn endpoint(t: &Target) -> anyhow::Result<Result<Endpoint, ClientError>> {
     if t.sim {
-        return Ok(Ok(
-            start_sim(&t.login, t.date, std::time::Duration::ZERO).await?
-        ));
+        return Ok(Ok(start_sim(
+            &t.login,
+            t.date,
+            std::time::Duration::ZERO,
+            &t.faults,
+        )
+        .await?));
     }
     let config = match &t.base_url {
         Some(url) => {
@@ -320,27 +376,84 @@ pub fn report_error(e: &ClientError, json: bool) -> ExitCode {
     ExitCode::from(e.exit_code() as u8)
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(fetch(args))
 }
 
-async fn fetch(args: &Args) -> anyhow::Result<ExitCode> {
-    match lookup_once(args).await? {
-        Ok(Looked {
-            result: r, counter, ..
-        }) => {
-            counter.end_customer();
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
-            } else {
-                print_result(&r, args.all);
-            }
-            Ok(ExitCode::SUCCESS)
+async fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
+    // The endpoint is held to the end: the test server answers the follow-ups.
+    let Looked {
+        result: r,
+        counter,
+        _endpoint,
+        ..
+    } = match lookup_once(&args.lookup).await? {
+        Ok(looked) => looked,
+        Err(e) => return Ok(report_error(&e, args.lookup.json)),
+    };
+    let revealed: Vec<Answer<Revealed>> = args
+        .reveal
+        .iter()
+        .map(|key| counter.reveal(r.lookup_seq, key).into())
+        .collect();
+    let mut treatment_reasons = Vec::new();
+    if let Some(flow) = args.reason_flow {
+        for id in &args.treatment_reason {
+            let ask = TreatmentReasonRequest {
+                lookup_seq: r.lookup_seq,
+                prescription_id: id.clone(),
+                flow,
+                consent: args.lookup.consent,
+            };
+            treatment_reasons.push(counter.treatment_reason(&ask).await.into());
         }
-        Err(e) => Ok(report_error(&e, args.json)),
+    }
+    counter.end_customer();
+    let follow_ups = !(args.reveal.is_empty() && args.treatment_reason.is_empty());
+    if args.lookup.json && follow_ups {
+        let all = FollowUps {
+            lookup: &r,
+            revealed,
+            treatment_reasons,
+        };
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else if args.lookup.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print_result(&r, args.lookup.all);
+        print_follow_ups(&revealed, &treatment_reasons);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The revealed values and treatment reasons after the list, or why each was refused.
+fn print_follow_ups(revealed: &[Answer<Revealed>], reasons: &[Answer<TreatmentReasonResult>]) {
+    let safe = crate::terminal::safe;
+    for a in revealed {
+        match a {
+            Answer::Ok(v) => println!("Visad uppgift {}: {}", v.key, safe(&v.value)),
+            Answer::Error(e) => eprintln!("nllc: {}", safe(&e.message)),
+        }
+    }
+    for a in reasons {
+        match a {
+            Answer::Ok(v) => match &v.reason {
+                TreatmentReason::Shown { text } => {
+                    println!("Behandlingsorsak {}: {}", v.prescription_id, safe(text))
+                }
+                TreatmentReason::Withheld { .. } => println!(
+                    "Behandlingsorsak {}: visas inte i detta ärende",
+                    v.prescription_id
+                ),
+                TreatmentReason::None => {
+                    println!("Behandlingsorsak {}: ingen angiven", v.prescription_id)
+                }
+            },
+            Answer::Error(e) => eprintln!("nllc: {}", safe(&e.message)),
+        }
     }
 }
 
@@ -350,6 +463,9 @@ pub struct Looked {
     pub result: LookupResult,
     pub policy: nll::policy::Policy,
     pub counter: Counter,
+    /// The endpoint stays up while the counter holds the customer (the in-process test server
+    /// answers treatment-reason reads after the lookup).
+    _endpoint: Endpoint,
 }
 
 /// One customer, one lookup: the endpoint, the access log, the fetch plan. Shared by
@@ -390,6 +506,7 @@ pub async fn lookup_once(args: &Args) -> anyhow::Result<Result<Looked, ClientErr
         result,
         policy,
         counter,
+        _endpoint: ep,
     }))
 }
 

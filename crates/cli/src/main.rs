@@ -41,7 +41,7 @@ enum Command {
     /// List the counter flows open to a role, with their purpose and access codes.
     Flows(flows::Args),
     /// Look a patient up in NLL for a counter flow: banner, notices, the list (masked when protected).
-    Fetch(fetch::Args),
+    Fetch(fetch::FetchArgs),
     /// The local access log for the access review (åtkomstkontroll).
     Log(log::Args),
     /// Measure the fetch plan against the test server with added latency.

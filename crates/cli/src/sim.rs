@@ -67,7 +67,7 @@ pub struct Args {
 /// The client certificates of the test PKI.
 const CLIENTS: [&str; 2] = ["Apotek Kronan kassa 1", "Apotek Kronan kassa 2"];
 
-fn parse_fault(s: &str) -> Result<FaultSpec, String> {
+pub fn parse_fault(s: &str) -> Result<FaultSpec, String> {
     s.parse()
 }
 

@@ -74,7 +74,13 @@ fn check_id_samordningsnummer_json() {
     assert_eq!(v["display"], "701063-2391");
     assert_eq!(v["birthDate"], "1970-10-03");
     assert_eq!(v["age"], 54);
-    assert_eq!(v["asOf"], "2025-06-15");
+    assert_eq!(v["ok"], true);
+    // Invalid: the same shape with the reason, exit 1.
+    let o = nllc(&["check-id", "19121212-1213", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["errorSv"], "Kontrollsiffran stämmer inte.");
 }
 
 #[test]

@@ -36,6 +36,7 @@ pub mod config;
 pub mod counter;
 pub mod doctor;
 pub mod error;
+pub mod id_check;
 pub mod identity;
 pub mod layers;
 pub mod nll_api;

@@ -470,15 +470,16 @@ impl<'a> Lookup<'a> {
             .policy
             .evaluate(self.who.role, self.req.flow, &facts, &self.confirmations)
             .map_err(refuse)?;
-        let (patient_bundle, n_lookup, _) = lookup?;
+        let (patient_bundle, n_lookup, lookup_rid) = lookup?;
         let n_guardian = guardian?.map(|(_, n, _)| n).unwrap_or(0);
         let n_poa = poa?.map(|(_, n, _)| n).unwrap_or(0);
+        // Support finds the search by its request id, also when it found no one.
         let Some(patient_ref) = patient_ref else {
-            return Err(ClientError::patient_not_found());
+            return Err(ClientError::patient_not_found().with_request_id(lookup_rid));
         };
         if patient_bundle.patients().count() > 1 {
             // One patient per personnummer; two would mean the list could be someone else's.
-            return Err(ClientError::malformed());
+            return Err(ClientError::malformed().with_request_id(lookup_rid));
         }
         Ok(Found {
             patient_bundle,
@@ -580,7 +581,7 @@ impl<'a> Lookup<'a> {
 
     /// Stage 3: the list, then the one masking function.
     fn build(&self, found: Found, read: ListPages, started: Instant) -> Planned {
-        let ctx = found.ctx;
+        let mut ctx = found.ctx;
         let bundles: Vec<&Bundle> = std::iter::once(&found.patient_bundle)
             .chain(read.list_info.iter())
             .chain(read.prescriptions.iter())
@@ -598,6 +599,12 @@ impl<'a> Lookup<'a> {
                 .and_then(|m| self.today.checked_sub_months(Months::new(m))),
         };
         let list = list::build(input, lctx, &self.labels);
+        // What may be handed out depends on whether this is a dos patient, which only the list
+        // says: the buttons shown with the list are the printouts printing allows.
+        ctx.printouts = self
+            .client
+            .policy
+            .printouts(ctx.flow, list.info.dos_patient);
         let masked = masking::mask(&list);
         Planned {
             list,

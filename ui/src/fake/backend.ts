@@ -1,7 +1,8 @@
-// An in-memory Backend with Swedish test data, so the UI runs in a plain browser (`?fake=1`) and
-// its logic is tested without Rust. It imitates the shell closely where the UI depends on it:
-// the policy's refusals (same sentences), masking with reveal keys, stale lookups, the access
-// log, printers that fail. Shapes are the generated Rust types.
+// An in-memory Backend, so the UI runs in a plain browser (`?fake=1`) and its logic is tested
+// without Rust. It holds no rules of its own: every lookup, refusal, masked list, revealed value,
+// treatment reason and number check is an answer the real code gave, recorded in
+// `answers.json` (see answers.ts). What it does itself is the shell's plumbing the UI depends on:
+// sequence numbers and stale answers, the access-log panel, printers that fail, settings.
 import type { Backend } from "../backend";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { CentralStatus } from "../bindings/CentralStatus";
@@ -9,11 +10,7 @@ import type { FlowInfo } from "../bindings/FlowInfo";
 import type { IdCheck } from "../bindings/IdCheck";
 import type { LookupRequest } from "../bindings/LookupRequest";
 import type { LookupResult } from "../bindings/LookupResult";
-import type { MedicationList } from "../bindings/MedicationList";
 import type { MaskedList } from "../bindings/MaskedList";
-import type { MaskedField } from "../bindings/MaskedField";
-import type { MaskedFieldKind } from "../bindings/MaskedFieldKind";
-import type { Guarded } from "../bindings/Guarded";
 import type { Revealed } from "../bindings/Revealed";
 import type { TreatmentReasonRequest } from "../bindings/TreatmentReasonRequest";
 import type { TreatmentReasonResult } from "../bindings/TreatmentReasonResult";
@@ -24,19 +21,16 @@ import type { SecretInput } from "../bindings/SecretInput";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { ConfigProblem } from "../bindings/ConfigProblem";
 import type { ClientError } from "../bindings/ClientError";
-import type { DenialRule } from "../bindings/DenialRule";
 import type { UserInfo } from "../bindings/UserInfo";
 import type { TrainingUser } from "../bindings/TrainingUser";
 import type { PrintoutKind } from "../bindings/PrintoutKind";
-import type { Notice } from "../bindings/Notice";
 import type { GlnCheck } from "../bindings/GlnCheck";
 import type { PrinterInfo } from "../bindings/PrinterInfo";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { PrintPreview } from "../bindings/PrintPreview";
 import type { PickFileKind } from "../backend-types";
 import flowsJson from "./flows.json";
-import { catalogue, daysAgo, type FakePatient } from "./patients";
-import { ageOn, checkGln, checkId, FAKE_TODAY } from "./ids";
+import { FAKE_TODAY, notRecordedError, recordedGlnCheck, recordedIdCheck, recordedLookup, recordedReveal, recordedTreatmentReason, type RecordedRequest } from "./answers";
 
 /** The real policy's flows for a farmaceut, written by `nllc flows --role farmaceut --json` in the cli tests. */
 export const FAKE_FLOWS = flowsJson as FlowInfo[];
@@ -65,16 +59,13 @@ function err(code: ClientError["code"], message: string, messageEn: string, extr
   return { code, message, messageEn, requestId: null, nllCode: null, httpStatus: null, denialRule: null, ...extra };
 }
 
-function denial(rule: DenialRule, sv: string, en: string): ClientError {
-  return err("policy-denied", sv, en, { denialRule: rule });
-}
+/** The test server's fault for "NLL has trouble": the Patient search answers 503. */
+export const NLL_DOWN = "503,path=/fhir/Patient";
 
 type Current = {
   seq: number;
-  patient: FakePatient;
-  clear: MedicationList;
-  masked: MaskedList;
-  values: Map<string, { kind: MaskedFieldKind; value: string }>;
+  request: RecordedRequest;
+  result: LookupResult;
   flow: FlowInfo;
 };
 
@@ -88,7 +79,6 @@ export class FakeBackend implements Backend {
   announceReady() {
     return Promise.resolve();
   }
-  readonly patients = catalogue();
   user: (typeof USERS)[number] | null = null;
   settings: Settings = { live: null, printer: null, idleTimeoutMinutes: 3, language: "sv", locked: [], files: [], userFile: "/home/apotek/.config/receptdisk/receptdisk.toml" };
   /** A configuration that could not be read at start (tests of the broken-file screen). */
@@ -110,6 +100,13 @@ export class FakeBackend implements Backend {
   latencyMs: number;
   /** Failures the next treatment-reason reads answer with, in order (tests of the error path). */
   reasonFaults: ClientError[] = [];
+  /** Faults of the test server (`NLL_DOWN` …) the next lookups are answered with, in order. */
+  nllTrouble: string[] = [];
+  /** Tests of the virtual table: every dispense of the answer repeated until there are this
+   * many rows (the test server's heaviest patient is too large to record). */
+  repeatDispenses = 0;
+  /** Tests of what NLL could answer but the test server does not: changes the next answers. */
+  alterAnswer: ((r: LookupResult) => void) | null = null;
   /** Every call, in order, by method name (tests assert what the UI asked for). */
   calls: string[] = [];
   secrets = new Map<string, string>();
@@ -124,7 +121,6 @@ export class FakeBackend implements Backend {
   private seq = 0;
   private session = "3c1d5e0a-6b8f-4a57-9d2e-5f0c7b1a9e44";
   private current: Current | null = null;
-  private failedOnce = new Set<string>();
 
   constructor(opts: FakeOptions = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
@@ -176,12 +172,12 @@ export class FakeBackend implements Backend {
 
   async checkId(text: string): Promise<IdCheck> {
     this.calls.push("checkId");
-    return checkId(text);
+    return recordedIdCheck(text);
   }
 
   async checkGln(text: string): Promise<GlnCheck> {
     this.calls.push("checkGln");
-    return checkGln(text);
+    return recordedGlnCheck(text);
   }
 
   private logRow(kind: LogEntry["kind"], flow: FlowInfo, fields: Partial<LogEntry>) {
@@ -229,140 +225,59 @@ export class FakeBackend implements Backend {
     if (seq !== this.seq && !this.lateSuccesses) throw err("cancelled", "Hämtningen avbröts av en nyare.", "The lookup was replaced by a newer one.");
     const u = this.user;
     if (!u) throw err("invalid-input", "Du är inte inloggad. Logga in först.", "You are not logged in. Log in first.");
-    const flow = this.flowsFor().find((f) => f.flow === req.flow);
-    const anyFlow = FAKE_FLOWS.find((f) => f.flow === req.flow);
-    if (!anyFlow) throw err("invalid-input", "Okänt ärende.", "Unknown flow.");
-    const refuse = (e: ClientError) => {
-      this.logRow("denial", anyFlow, { outcome: `denied: ${e.denialRule ?? e.code}` });
-      return e;
-    };
-    if (!flow) {
-      throw refuse(denial("wrong-role", `${anyFlow.labelSv} kräver rollen farmaceut; du är inloggad som apotekspersonal.`, `${anyFlow.labelEn} requires the role pharmacist; you are signed in as pharmacy staff.`));
-    }
-    const needs = new Set(flow.requires.map((r) => r.requirement));
-    if (needs.has("patient-consent") && !req.consent) {
-      throw refuse(denial("consent-missing", "Läkemedelsstöd kräver att patienten är på plats och samtycker: bekräfta samtycket först.", "Medication support requires the patient to be present and consent: confirm the consent first."));
-    }
-    if (needs.has("identity-checked") && !req.identityChecked) {
-      throw refuse(denial("identity-not-checked", "Egna uppgifter kräver att du har kontrollerat legitimation och att personen vid disken är patienten: bekräfta det först.", "Own data requires that you checked ID and that the person at the counter is the patient: confirm it first."));
-    }
-    const agent = req.agent ? checkId(req.agent) : null;
-    if (needs.has("agent-personnummer") && !agent?.ok) {
-      throw refuse(denial("agent-missing", "Ombud med fullmakt kräver ombudets personnummer: ange det först.", "Agent with power of attorney requires the agent's personal identity number: enter it first."));
-    }
-    const guardian = req.guardian ? checkId(req.guardian) : null;
-    if (needs.has("guardian-personnummer") && !guardian?.ok) {
-      throw refuse(denial("guardian-missing", "Vårdnadshavare kräver vårdnadshavarens personnummer: ange det först.", "Guardian requires the guardian's personal identity number: enter it first."));
-    }
-    const id = checkId(req.personnummer);
-    if (!id.ok) throw err("invalid-input", id.errorSv!, id.errorEn!);
-    const rid = requestId();
-    if (id.twelve === "191212121212" && !this.failedOnce.has(id.twelve)) {
-      this.failedOnce.add(id.twelve);
-      this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "unreachable" });
-      throw err("unreachable", `Nationella läkemedelslistan svarar inte. Försök igen om en stund; kvarstår felet, kontakta support (request ${rid.slice(0, 8)}…).`, "The National Medication List does not answer. Try again in a moment; if it persists, contact support.", { requestId: rid });
-    }
-    if (id.twelve === "197209172381") {
-      this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "nll-refused", httpStatus: 403, nllCode: "2-25-182" });
-      throw err("nll-refused", "Nationella läkemedelslistan nekade åtkomst: ändamålet och åtkomsttypen stämmer inte med användarens behörighet. Kontakta apotekets behörighetsadministratör.", "The National Medication List refused access: the purpose and access type do not match the user's authority.", { requestId: rid, httpStatus: 403, nllCode: "2-25-182" });
-    }
-    const p = this.patients.find((x) => x.personnummer === id.twelve);
-    if (!p) {
-      this.logRow("request", flow, { resource: "patient", requestId: rid, outcome: "not-found", httpStatus: 200 });
-      throw err("patient-not-found", "Ingen patient med det personnumret finns i Nationella läkemedelslistan.", "No patient with that personal identity number is in the National Medication List.", { requestId: rid, httpStatus: 200 });
-    }
-    const patientRef = nllId(p.key);
-    const age = ageOn(id.birthDate!, FAKE_TODAY);
-    const post = (e: ClientError) => {
-      this.logRow("denial", flow, { patientRef, protected: p.protected, outcome: `denied: ${e.denialRule ?? e.code}` });
-      return e;
-    };
-    if (flow.flow === "vardnadshavare") {
-      if (age >= 13) throw post(denial("guardian-of-child13-or-older", `En vårdnadshavare får läsa barnets lista bara om barnet är under 13 år; patienten är ${age} år.`, `A guardian may read the child's list only if the child is under 13; the patient is ${age}.`));
-      if (p.protected) throw post(denial("protected-patient-for-agent-or-guardian", "Barnet har skyddade personuppgifter: vårdnadshavarrelationen är borttagen i NLL, så vårdnadshavaren måste visa personbevis på ett fysiskt apotek.", "The child has protected personal data: NLL has removed the guardian relation."));
-      if (!p.guardians.includes(guardian!.twelve!)) throw post(denial("no-guardian-relation", "Personen är inte registrerad som vårdnadshavare för barnet i Nationella läkemedelslistan.", "The person is not registered as the child's guardian in the National Medication List."));
-    }
-    if (flow.flow === "ombud") {
-      if (p.protected) throw post(denial("protected-patient-for-agent-or-guardian", "Patienten har skyddade personuppgifter: fullmakter har upphört, så uppgifterna kan inte hämtas som ombud.", "The patient has protected personal data: powers of attorney have ended."));
-      if (!p.agents.includes(agent!.twelve!)) throw post(denial("no-power-of-attorney", "Ombudet har ingen aktiv fullmakt från patienten för apoteksärenden, så uppgifterna kan inte hämtas som ombud.", "The agent has no active power of attorney from the patient for pharmacy errands."));
-    }
-    if (flow.flow === "lakemedelsstod-dos" && !p.dosConsent) {
-      throw post(denial("no-dos-consent", "Patienten har inget dossamtycke: använd Läkemedelsstöd med patientens samtycke i stället.", "The patient has no multi-dose consent: use Medication support with the patient's consent instead."));
-    }
-    const clear = buildList(p, flow, age);
-    const { masked, values } = mask(clear);
+    const request: RecordedRequest = { login: u.login, personnummer: req.personnummer, flow: req.flow, consent: req.consent, identityChecked: req.identityChecked, agent: req.agent, guardian: req.guardian, fault: this.nllTrouble.shift() ?? null };
+    const answer = recordedLookup(request);
+    const flow = FAKE_FLOWS.find((f) => f.flow === req.flow);
+    if (!answer || !flow) throw notRecordedError(`${req.flow} för ${req.personnummer} som ${u.login}`);
+    if ("error" in answer) throw this.failed(flow, answer.error, null);
+    const result = structuredClone(answer.ok);
+    result.sessionId = this.session;
+    result.lookupSeq = seq;
+    result.elapsedMs = delay;
+    if (this.repeatDispenses) result.list.list.dispenses = repeated(result.list.list.dispenses, this.repeatDispenses);
+    this.alterAnswer?.(result);
     for (const r of flow.resources) {
-      this.logRow("request", flow, { resource: r, patientRef, protected: p.protected, requestId: requestId(), httpStatus: 200 });
+      this.logRow("request", flow, { resource: r, patientRef: result.patientRef, protected: result.list.list.patient.protected, requestId: requestId(), httpStatus: 200 });
     }
-    if (seq === this.seq) this.current = { seq, patient: p, clear, masked, values, flow };
-    return {
-      sessionId: this.session,
-      lookupSeq: seq,
-      patientRef,
-      list: masked,
-      context: {
-        role: u.role,
-        flow: flow.flow,
-        purpose: flow.purpose,
-        access: flow.access,
-        purposeCode: flow.purposeCode,
-        accessCode: flow.accessCode,
-        resources: flow.resources,
-        windowMonths: flow.windowMonths,
-        printouts: p.dosPatient ? flow.printoutsDos : flow.printouts,
-      },
-      user: this.userInfo()!,
-      roundTrips: 2,
-      requests: flow.resources.length,
-      elapsedMs: delay,
-    };
+    if (seq === this.seq) this.current = { seq, request, result, flow };
+    return result;
+  }
+
+  /** A recorded refusal or failure: its log row, a fresh request id. */
+  private failed(flow: FlowInfo, recorded: ClientError, patientRef: string | null): ClientError {
+    const e = { ...recorded, requestId: recorded.requestId ? requestId() : null };
+    if (e.code === "policy-denied") this.logRow("denial", flow, { patientRef, outcome: `denied: ${e.denialRule ?? e.code}` });
+    else this.logRow("request", flow, { resource: "patient", patientRef, requestId: e.requestId, outcome: e.code, httpStatus: e.httpStatus, nllCode: e.nllCode });
+    return e;
   }
 
   async reveal(lookupSeq: number, key: string): Promise<Revealed> {
     this.calls.push(`reveal:${key}`);
     const c = this.current;
-    const v = c && c.seq === lookupSeq ? c.values.get(key) : undefined;
-    if (!c || !v) throw err("nothing-to-reveal", "Uppgiften finns inte längre att visa. Hämta patienten igen.", "The value is no longer there to reveal. Fetch the patient again.");
-    this.logRow("reveal", c.flow, { resource: v.kind, patientRef: c.masked.list.patient.nllId, protected: true, fieldKey: key, outcome: "revealed" });
-    return { sessionId: this.session, key, kind: v.kind, value: v.value };
+    const v = c && c.seq === lookupSeq ? recordedReveal(c.request, key) : null;
+    if (!c || !v) throw err("nothing-to-reveal", "Det finns ingen dold uppgift att visa för den här kunden – sök fram patienten igen.", "There is no hidden value to show for this customer – look the patient up again.");
+    this.logRow("reveal", c.flow, { resource: v.kind, patientRef: c.result.patientRef, protected: true, fieldKey: key, outcome: "revealed" });
+    return { ...v, sessionId: this.session };
   }
 
-  /** Like `Counter::treatment_reason`: the shown list's patient, one prescription, a variant of
-   * the shown flow; consent checked before anything is "sent", the child's age after the
-   * lookup; a locked reason only with the locked-reason variant. The shown list is not touched. */
+  /** Like `Counter::treatment_reason`: only for the list on screen; the answer is the one
+   * recorded for that patient, variant, consent and prescription. */
   async treatmentReason(req: TreatmentReasonRequest): Promise<TreatmentReasonResult> {
     this.calls.push(`treatmentReason:${req.flow}:${req.prescriptionId}`);
     const c = this.current;
     if (!c || c.seq !== req.lookupSeq) throw err("stale", "Receptlistan visas inte längre (ny sökning eller kunden avslutad) – sök fram patienten igen.", "The prescription list is no longer shown (a new lookup, or the customer was ended) – look the patient up again.");
-    const flow = this.flowsFor().find((f) => f.flow === req.flow);
-    const oneRx = flow && !flow.resources.includes("list-info") && !flow.resources.includes("medication-dispense");
-    if (!flow || !oneRx || flow.mainFlow !== c.flow.flow || flow.flow === c.flow.flow) throw err("invalid-input", "Ärendet kan inte visa en behandlingsorsak i listan som visas.", "That flow cannot show a treatment reason in the list shown.");
-    const rx = c.patient.prescriptions.find((r) => r.id === req.prescriptionId);
-    if (!rx) throw err("invalid-input", "Receptet finns inte i listan som visas: välj det på en rad i listan.", "The prescription is not in the list shown.");
-    const patientRef = c.masked.list.patient.nllId;
-    const needs = new Set(flow.requires.map((r) => r.requirement));
-    const refuse = (e: ClientError) => {
-      this.logRow("denial", flow, { patientRef: needs.has("patient-under18") ? patientRef : null, outcome: `denied: ${e.denialRule ?? e.code}` });
-      return e;
-    };
-    if (needs.has("treatment-reason-consent") && !req.consent) throw refuse(denial("consent-missing", "Behandlingsorsaken visas bara om patienten samtycker nu: bekräfta samtycket först.", "The treatment reason is shown only if the patient consents now: confirm the consent first."));
-    if (needs.has("locked-treatment-reason-consent") && !req.consent) throw refuse(denial("consent-missing", "En spärrad behandlingsorsak visas bara om patienten samtycker nu: bekräfta samtycket först.", "A locked treatment reason is shown only if the patient consents now: confirm the consent first."));
-    const age = c.masked.list.patient.age ?? 0;
-    if (needs.has("patient-under18") && age >= 18) throw refuse(denial("patient-too-old", `Behandlingsorsak utan samtycke för barn gäller bara patienter under 18 år; patienten är ${age} år.`, `Treatment reason without consent for a child applies only to patients under 18; the patient is ${age}.`));
+    const flow = FAKE_FLOWS.find((f) => f.flow === req.flow);
+    const answer = c.flow.flow === "expediering" ? recordedTreatmentReason(c.request.personnummer, req.flow, req.consent, req.prescriptionId) : null;
+    if (!answer || !flow) throw notRecordedError(`behandlingsorsak (${req.flow}) för receptet ${req.prescriptionId}`);
     const delay = this.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    const rid = requestId();
     const fault = this.reasonFaults.shift();
-    if (fault) {
-      this.logRow("request", flow, { resource: "medication-request", patientRef, protected: c.patient.protected, requestId: rid, outcome: fault.code, httpStatus: fault.httpStatus });
-      throw { ...fault, requestId: rid };
-    }
+    if (fault) throw this.failed(flow, { ...fault, requestId: "recorded-request" }, c.result.patientRef);
     if (this.current !== c) throw err("stale", "Svaret gällde en tidigare kund eller sökning och visas därför inte – sök igen om det behövs.", "The answer belonged to an earlier customer or lookup.");
-    this.logRow("request", flow, { resource: "medication-request", patientRef, protected: c.patient.protected, requestId: rid, httpStatus: 200 });
-    const locked = rx.markers.includes("privacyLocked");
-    const truth = rx.treatmentReason;
-    const reason: TreatmentReasonResult["reason"] = truth.kind !== "shown" ? truth : locked && !needs.has("locked-treatment-reason-consent") ? { kind: "withheld", reason: "masked" } : truth;
-    return { sessionId: this.session, lookupSeq: c.seq, prescriptionId: rx.id, flow: flow.flow, reason: structuredClone(reason), requestId: rid };
+    if ("error" in answer) throw this.failed(flow, answer.error, c.result.patientRef);
+    const rid = requestId();
+    this.logRow("request", flow, { resource: "medication-request", patientRef: c.result.patientRef, protected: c.result.list.list.patient.protected, requestId: rid, httpStatus: 200 });
+    return { ...structuredClone(answer.ok), sessionId: this.session, lookupSeq: c.seq, requestId: rid };
   }
 
   async endCustomer() {
@@ -381,22 +296,21 @@ export class FakeBackend implements Backend {
 
   async printouts(lookupSeq: number): Promise<PrintoutKind[]> {
     this.calls.push("printouts");
-    const c = this.shown(lookupSeq);
-    return c.patient.dosPatient ? c.flow.printoutsDos : c.flow.printouts;
+    return this.shown(lookupSeq).result.context.printouts;
   }
 
   private requirePrintout(lookupSeq: number, kind: PrintoutKind): Current {
     const c = this.shown(lookupSeq);
-    const allowed = c.patient.dosPatient ? c.flow.printoutsDos : c.flow.printouts;
-    if (!allowed.includes(kind)) throw denial("printout-not-allowed", `Utskriften ${PRINTOUT_TITLES[kind]} erbjuds inte i ${c.flow.labelSv}.`, `The printout is not offered in ${c.flow.labelEn}.`);
+    if (!c.result.context.printouts.includes(kind)) throw notRecordedError(`utskriften ${kind} i ${c.flow.flow}`);
     return c;
   }
 
   async renderPreview(lookupSeq: number, kind: PrintoutKind): Promise<PrintPreview> {
     this.calls.push(`renderPreview:${kind}`);
     const c = this.requirePrintout(lookupSeq, kind);
-    const svg = previewSvg(kind, c.masked);
-    return { kind, title: PRINTOUT_TITLES[kind], pages: 1 + Math.floor(c.masked.list.dispenses.length / 30), image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, masked: c.masked.masked };
+    const shown = c.result.list;
+    const svg = previewSvg(kind, shown);
+    return { kind, title: PRINTOUT_TITLES[kind], pages: 1 + Math.floor(shown.list.dispenses.length / 30), image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, masked: shown.masked };
   }
 
   async listPrinters() {
@@ -458,7 +372,7 @@ export class FakeBackend implements Backend {
     this.calls.push("saveSettings");
     if (!(s.idleTimeoutMinutes >= 1 && s.idleTimeoutMinutes <= 60)) throw "Tiden till automatisk utloggning av kund ska vara 1–60 minuter.";
     if (s.live) {
-      const g = checkGln(s.live.org.gln);
+      const g = recordedGlnCheck(s.live.org.gln);
       if (!g.ok) throw `Apotekets GLN: ${g.errorSv}`;
       if (!s.live.baseUrl.startsWith("https://")) throw "Adressen till Nationella läkemedelslistan måste börja med https://.";
     }
@@ -493,138 +407,14 @@ export class FakeBackend implements Backend {
   }
 }
 
-/** NLL's logical id for a patient: a UUID that says nothing about the person (FNV-1a of the key). */
-function nllId(key: string): string {
-  let hex = "";
-  for (let round = 0; hex.length < 32; round++) {
-    let x = 0x811c9dc5 ^ round;
-    for (const ch of key) x = Math.imul(x ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-    hex += x.toString(16).padStart(8, "0");
-  }
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+/** `rows` repeated, with ids of their own, until there are `n`. */
+function repeated<T extends { id: string }>(rows: T[], n: number): T[] {
+  if (!rows.length) return rows;
+  return Array.from({ length: n }, (_, i) => ({ ...structuredClone(rows[i % rows.length]), id: `${rows[i % rows.length].id}-${i}` }));
 }
 
 function filterLog(rows: LogEntry[], q: AccessLogQuery): LogEntry[] {
   return rows.filter((r) => (!q.since || r.time.slice(0, 10) >= q.since) && (!q.through || r.time.slice(0, 10) <= q.through) && (!q.protectedOnly || r.protected === true) && (!q.revealsOnly || r.kind === "reveal"));
-}
-
-function notice(code: string, sv: string, en: string): Notice {
-  return { code, sv, en };
-}
-
-/** The flow's reads and NLL's filters, roughly as `nll::list::build` leaves them. */
-function buildList(p: FakePatient, flow: FlowInfo, age: number): MedicationList {
-  let rxs = structuredClone(p.prescriptions);
-  let dispenses = structuredClone(p.dispenses);
-  let locks = structuredClone(p.locks);
-  const notices: Notice[] = [];
-  let windowFrom: string | null = null;
-  const f = flow.flow;
-  if (f === "expediering") {
-    windowFrom = daysAgo(730);
-    rxs = rxs.filter((r) => (r.authoredOn ?? "") >= windowFrom!);
-    dispenses = dispenses.filter((d) => (d.handedOver ?? "") >= windowFrom!);
-    notices.push(notice("window-24-months", "Visar uppgifter registrerade de senaste 24 månaderna.", "Showing data registered in the last 24 months."));
-    for (const r of rxs) if (r.treatmentReason.kind !== "none") r.treatmentReason = { kind: "withheld", reason: "FIL005" };
-  }
-  if (f === "lakemedelsstod") {
-    const hidden = rxs.filter((r) => r.markers.includes("privacyLocked")).length;
-    rxs = rxs.filter((r) => !r.markers.includes("privacyLocked"));
-    const ids = new Set(rxs.map((r) => r.id));
-    dispenses = dispenses.filter((d) => d.prescriptionId === null || ids.has(d.prescriptionId));
-    if (hidden) notices.push(notice("locked-hidden", `${hidden} förskrivning${hidden > 1 ? "ar är spärrade" : " är spärrad"} och visas inte.`, `${hidden} prescription(s) locked and not shown.`));
-    for (const r of rxs) r.treatmentReason = { kind: "none" };
-  }
-  if (!flow.resources.includes("data-lock")) locks = [];
-  if (f === "ombud") {
-    rxs = rxs.filter((r) => r.group === "current");
-    dispenses = [];
-    notices.push(notice("agent-current-only", "Som ombud visas endast aktuella recept. Avslutade och kommande recept, uthämtade läkemedel och spärrar visas inte.", "For an agent only current prescriptions are shown."));
-  }
-  if (f === "egna-uppgifter" || f === "ombud") {
-    for (const r of rxs) if (r.markers.includes("reasonNotToPatient")) r.treatmentReason = { kind: "withheld", reason: "SEKRETESS" };
-    notices.push(notice("patient-filter", "Uppgifter med sekretesspärr mot patienten visas inte.", "Data with a confidentiality lock against the patient is not shown."));
-  }
-  if (f === "vardnadshavare") {
-    rxs = rxs.filter((r) => !r.markers.includes("notToGuardian"));
-    dispenses = dispenses.filter((d) => !d.markers.includes("notToGuardian"));
-    notices.push(notice("guardian-filter", "Uppgifter med sekretesspärr mot vårdnadshavare visas inte.", "Data with a confidentiality lock against the guardian is not shown."));
-  }
-  const withheld = rxs.filter((r) => r.treatmentReason.kind === "withheld").length;
-  if (withheld) {
-    const hint = f === "expediering" ? " Patientens samtycke krävs för att se behandlingsorsak." : "";
-    notices.push(notice("reason-withheld", `Behandlingsorsak visas inte för ${withheld} förskrivning${withheld > 1 ? "ar" : ""}.${hint}`, `Treatment reason withheld for ${withheld} prescription(s).`));
-  }
-  if (!flow.resources.includes("medication-dispense")) dispenses = [];
-  dispenses.sort((a, b) => (b.handedOver ?? "").localeCompare(a.handedOver ?? ""));
-  const id = checkId(p.personnummer);
-  return {
-    patient: {
-      nllId: nllId(p.key),
-      personnummer: p.personnummer,
-      idKind: id.kind,
-      personnummerDisplay: id.display,
-      name: { kind: "clear", value: p.name },
-      birthDate: id.birthDate,
-      age,
-      deceased: p.deceased,
-      address: p.address ? { kind: "clear", value: p.address } : null,
-      municipalityCode: null,
-      regionCode: null,
-      phone: p.phone ? { kind: "clear", value: p.phone } : null,
-      email: null,
-      protected: p.protected,
-      protectionSignals: p.protected ? (p.name === "Personuppgift skyddad" ? ["security:skyddadFolkbokforing", "name"] : ["security:sekretessmarkering"]) : [],
-    },
-    info: { version: 7, controlledDrugs: p.controlledDrugs, privacyLock: p.privacyLock, dosPatient: p.dosPatient },
-    context: { flow: flow.flow, purpose: flow.purpose, access: flow.access, asOf: FAKE_TODAY, windowFrom },
-    prescriptions: rxs,
-    dispenses,
-    locks,
-    notices,
-    unknownResources: [],
-  };
-}
-
-/** Like `nll::masking::mask`: every location-revealing field of a protected patient → Masked. */
-function mask(list: MedicationList): { masked: MaskedList; values: Map<string, { kind: MaskedFieldKind; value: string }> } {
-  const values = new Map<string, { kind: MaskedFieldKind; value: string }>();
-  const record: MaskedField[] = [];
-  if (!list.patient.protected) return { masked: { list, masked: false, record }, values };
-  const m = structuredClone(list);
-  const guard = (g: Guarded | null, key: string, kind: MaskedFieldKind): Guarded | null => {
-    if (!g || g.kind !== "clear") return g;
-    values.set(key, { kind, value: g.value });
-    record.push({ key, kind });
-    return { kind: "masked", key };
-  };
-  const p = m.patient;
-  p.name = guard(p.name, "patient.name", "patientName")!;
-  p.address = guard(p.address, "patient.address", "patientAddress");
-  p.phone = guard(p.phone, "patient.phone", "patientPhone");
-  p.email = guard(p.email, "patient.email", "patientEmail");
-  const prescriber = (base: string, pr: MedicationList["prescriptions"][number]["prescriber"]) => {
-    pr.name = guard(pr.name, `${base}/prescriber.name`, "prescriberName");
-    pr.workplaceName = guard(pr.workplaceName, `${base}/prescriber.workplace_name`, "prescriberWorkplace");
-    pr.workplaceCode = guard(pr.workplaceCode, `${base}/prescriber.workplace_code`, "prescriberWorkplaceCode");
-    pr.workplaceAddress = guard(pr.workplaceAddress, `${base}/prescriber.workplace_address`, "prescriberAddress");
-    pr.workplacePhone = guard(pr.workplacePhone, `${base}/prescriber.workplace_phone`, "prescriberPhone");
-  };
-  for (const r of m.prescriptions) {
-    const base = `rx/${r.id}`;
-    prescriber(base, r.prescriber);
-    r.receivingPharmacy = guard(r.receivingPharmacy, `${base}/receiving_pharmacy`, "receivingPharmacy");
-    r.dosePharmacyName = guard(r.dosePharmacyName, `${base}/dose_pharmacy_name`, "dosePharmacy");
-    r.dosePharmacyPhone = guard(r.dosePharmacyPhone, `${base}/dose_pharmacy_phone`, "dosePharmacyPhone");
-  }
-  for (const d of m.dispenses) {
-    const base = `disp/${d.id}`;
-    prescriber(base, d.prescriber);
-    d.pharmacy.name = guard(d.pharmacy.name, `${base}/pharmacy.name`, "dispensingPharmacy");
-    d.pharmacy.gln = guard(d.pharmacy.gln, `${base}/pharmacy.gln`, "dispensingPharmacyGln");
-    d.pharmacy.address = guard(d.pharmacy.address, `${base}/pharmacy.address`, "dispensingPharmacyAddress");
-  }
-  return { masked: { list: m, masked: true, record }, values };
 }
 
 function xml(s: string): string {

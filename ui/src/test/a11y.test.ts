@@ -4,7 +4,7 @@
 // axe-core in the real window (tests/e2e).
 import { afterEach, describe, expect, it } from "vitest";
 import css from "../styles.css?raw";
-import { FAKE_PATIENTS } from "../fake/patients";
+import { FAKE_PATIENTS } from "../fake/answers";
 import { $, fetchPatient, setup, teardown } from "./helpers";
 
 afterEach(() => teardown());

@@ -2,7 +2,7 @@
 // and the protected-patient notice; errors as alerts; the personnummer's check only when the
 // number is complete or the field is left, and never a false "invalid date" while typing.
 import { afterEach, describe, expect, it } from "vitest";
-import { FAKE_PATIENTS } from "../fake/patients";
+import { FAKE_PATIENTS } from "../fake/answers";
 import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
 
 afterEach(() => teardown());

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { TauriBackend, asClientError, type Dialogs } from "../backend";
 import { sv } from "../i18n/sv";
 import { en } from "../i18n/en";
-import { checkId, checkGln } from "../fake/ids";
+import { FAKE_PATIENTS, recordedGlnCheck, recordedIdCheck, recordedLookup } from "../fake/answers";
 import { FAKE_FLOWS } from "../fake/backend";
 
 function tauri(answer: unknown = null) {
@@ -97,16 +97,25 @@ describe("language files", () => {
   });
 });
 
-describe("fake backend's stand-ins", () => {
-  it("checks personnummer like nll::ids (10/12 digits, +, samordningsnummer, Luhn)", () => {
-    expect(checkId("196804152384")).toMatchObject({ ok: true, display: "680415-2384", age: 58 });
-    expect(checkId("680415-2384")).toMatchObject({ ok: true, twelve: "196804152384" });
-    expect(checkId("241102+1880")).toMatchObject({ ok: true, twelve: "192411021880", display: "241102+1880" });
-    expect(checkId("199003684579")).toMatchObject({ ok: true, kind: "samordningsnummer" });
-    expect(checkId("196804152385").errorSv).toBe("Kontrollsiffran stämmer inte.");
-    expect(checkId("19680415").errorSv).toContain("Fel antal siffror");
-    expect(checkGln("7350045511119").ok).toBe(true);
-    expect(checkGln("7350045511118").ok).toBe(false);
+describe("fake backend's recorded answers", () => {
+  it("number checks are nllc check-id's; a number not recorded says so instead of guessing", () => {
+    expect(recordedIdCheck("196804152384")).toMatchObject({ ok: true, display: "680415-2384", age: 58 });
+    expect(recordedIdCheck("241102+1880")).toMatchObject({ ok: true, twelve: "192411021880", display: "241102+1880" });
+    expect(recordedIdCheck("199003684579")).toMatchObject({ ok: true, kind: "samordningsnummer" });
+    expect(recordedIdCheck("196804152385").errorSv).toBe("Kontrollsiffran stämmer inte.");
+    expect(recordedIdCheck("19680415").errorSv).toContain("Fel antal siffror");
+    expect(recordedIdCheck("197001011234").errorSv).toContain("Övningsdata saknas");
+    expect(recordedGlnCheck("7350045511119").ok).toBe(true);
+    expect(recordedGlnCheck("7350045511118").ok).toBe(false);
+  });
+
+  it("a lookup is nllc fetch's answer, matched on the whole request", () => {
+    const req = { login: "farmaceut", personnummer: "19680415-2384", flow: "expediering" as const, consent: false, identityChecked: false, agent: null, guardian: null, fault: null };
+    const a = recordedLookup(req);
+    expect(a && "ok" in a && a.ok.list.list.patient.personnummer).toBe(FAKE_PATIENTS.ordinary);
+    const refused = recordedLookup({ ...req, flow: "lakemedelsstod" });
+    expect(refused && "error" in refused && refused.error.denialRule).toBe("consent-missing");
+    expect(recordedLookup({ ...req, login: "farmaceut-goteborg" })).toBeNull();
   });
 
   it("uses the real policy's flows (nllc flows --json)", () => {

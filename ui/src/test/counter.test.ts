@@ -1,7 +1,8 @@
 // The counter screen's logic against the FakeBackend: what a pharmacist relies on.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FAKE_PATIENTS } from "../fake/patients";
-import { $, fetchPatient, flush, key, setup, teardown, text, typeInto } from "./helpers";
+import { FAKE_PATIENTS } from "../fake/answers";
+import { NLL_DOWN } from "../fake/backend";
+import { $, fetchPatient, flush, hiddenValue, hiddenValues, key, setup, teardown, text, typeInto } from "./helpers";
 
 afterEach(() => {
   teardown();
@@ -119,9 +120,9 @@ describe("lookup", () => {
     expect(text("#patient-banner")).toContain("58 år");
     expect(text("#context-line")).toContain("Expediering · EXPEDIERING / UTAN_KRAV_SAMTYCKE · 24 mån");
     expect(text("#notices")).toContain("Visar uppgifter registrerade de senaste 24 månaderna.");
-    expect(text(".tab.active")).toBe("Aktuella 6");
-    expect(text("#table")).toContain("Omeprazol Actavis 20 mg");
-    expect(text("#table")).toContain("enterokapsel · omeprazol · 1 x 100 st");
+    expect(text(".tab.active")).toBe("Aktuella 3");
+    expect(text("#table")).toContain("Atorvastatin Krka 40 mg");
+    expect(text("#table")).toContain("filmdragerad tablett · atorvastatin · 1 x 100 st");
     expect(document.querySelector("#protected-band")).toBeNull();
     key("4", { ctrlKey: true });
     expect(text(".tab.active")).toContain("Uthämtade");
@@ -203,8 +204,8 @@ describe("lookup", () => {
   });
 
   it("keeps 5,000 dispenses in a virtual table: few rows in the DOM, the right ones after scrolling", async () => {
-    const { app } = await setup();
-    await fetchPatient(FAKE_PATIENTS.heavy);
+    const { app } = await setup("farmaceut", (b) => (b.repeatDispenses = 5000));
+    await fetchPatient(FAKE_PATIENTS.ordinary);
     key("4", { ctrlKey: true });
     expect(text(".tab.active")).toBe("Uthämtade 5000");
     const rows = () => document.querySelectorAll("#table .vt-spacer .vt-row");
@@ -245,31 +246,36 @@ describe("refusals and errors", () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.unknown);
     expect($("#error").dataset.code).toBe("patient-not-found");
-    expect(text("#error")).toContain("Ingen patient med det personnumret finns i Nationella läkemedelslistan.");
+    expect(text("#error")).toContain("Personnumret finns inte i Nationella läkemedelslistan – kontrollera numret och försök igen.");
     expect(text("#request-id")).toMatch(/request 7f0c2a1e-/);
   });
 
   it("a refusal by NLL: its sentence, NLL's code, HTTP status and request id; no retry offered", async () => {
     await setup();
-    await fetchPatient(FAKE_PATIENTS.refused);
+    // Läkemedelsstöd for a dos patient: only NLL knows the patient has no dos consent.
+    key("F2");
+    $<HTMLInputElement>('input[name=variant][value="lakemedelsstod-dos"]').click();
+    await fetchPatient(FAKE_PATIENTS.ordinary);
     expect($("#error").dataset.code).toBe("nll-refused");
-    expect(text("#error")).toContain("Nationella läkemedelslistan nekade frågan");
-    expect(text("#error")).toContain("NLL-kod 2-25-182");
-    expect(text("#error")).toContain("HTTP 403");
+    expect(text("#error")).toContain("Nationella läkemedelslistan nekade");
+    expect(text("#error")).toContain("Patienten har inget dossamtycke");
+    expect(text("#error")).toContain("NLL-kod 2-25-154");
+    expect(text("#error")).toContain("HTTP 422");
     expect(text("#request-id")).toMatch(/request 7f0c2a1e-/);
     expect(document.querySelector("#retry")).toBeNull();
   });
 
   it("network trouble: message, request id and a retry that works", async () => {
-    await setup();
-    await fetchPatient(FAKE_PATIENTS.flaky);
-    expect($("#error").dataset.code).toBe("unreachable");
-    expect(text("#error")).toContain("Nationella läkemedelslistan svarar inte");
+    const { backend } = await setup();
+    backend.nllTrouble = [NLL_DOWN];
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    expect($("#error").dataset.code).toBe("server-error");
+    expect(text("#error")).toContain("Nationella läkemedelslistan har ett tekniskt fel just nu");
     expect(text("#request-id")).toMatch(/request 7f0c2a1e-/);
     expect(document.activeElement).toBe($("#retry"));
     $("#retry").click();
     await flush();
-    expect(text("#patient-name")).toBe("Tolvan Tolvansson");
+    expect(text("#patient-name")).toBe("Karin Andersson");
   });
 
   it("refuses a guardian of a 15-year-old with the age in the sentence", async () => {
@@ -289,10 +295,12 @@ describe("protected patient", () => {
     expect(text("#patient-name")).toContain("Personuppgift skyddad");
     expect(text("#badges")).toContain("Skyddade personuppgifter");
     expect(document.querySelectorAll("#table [data-masked]").length).toBeGreaterThan(0);
+    const secrets = hiddenValues(FAKE_PATIENTS.protectedPatient);
+    expect(secrets.length).toBeGreaterThan(10);
     for (const tab of ["1", "2", "3", "4"]) {
       key(tab, { ctrlKey: true });
       const body = document.body.textContent ?? "";
-      for (const secret of ["Johan Berglund", "Kiruna", "Thulegatan", "0980-740 00", "Apotek Hjärtat"]) expect(body).not.toContain(secret);
+      for (const secret of secrets) expect(body).not.toContain(secret);
     }
   });
 
@@ -310,15 +318,17 @@ describe("protected patient", () => {
     $(`[data-reveal-ok="${k}"]`).click();
     await flush();
     expect(backend.calls).toContain(`reveal:${k}`);
-    expect(text(`#table [data-revealed="${k}"]`)).toBe("Johan Berglund");
+    const value = hiddenValue(FAKE_PATIENTS.protectedPatient, k);
+    expect(text(`#table [data-revealed="${k}"]`)).toBe(value);
     // Other fields stay masked.
-    expect(document.body.textContent).not.toContain("Kiruna vårdcentral");
+    const workplace = hiddenValue(FAKE_PATIENTS.protectedPatient, k.replace("/prescriber.name", "/prescriber.workplace_name"));
+    expect(document.body.textContent).not.toContain(workplace);
     // The reveal is in the access log.
     const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: true });
     expect(log.map((r) => r.fieldKey)).toEqual([k]);
     // A new lookup of the same patient starts masked again.
     await fetchPatient(FAKE_PATIENTS.protectedPatient);
-    expect(document.body.textContent).not.toContain("Johan Berglund");
+    expect(document.body.textContent).not.toContain(value);
   });
 
   it("Esc inside the confirmation closes it and does not end the customer", async () => {

@@ -2,6 +2,7 @@
 import { App } from "../app";
 import { FakeBackend } from "../fake/backend";
 import { setLang } from "../i18n";
+import { RECORDED } from "../fake/answers";
 
 export type Setup = { app: App; backend: FakeBackend; root: HTMLElement };
 
@@ -60,4 +61,20 @@ export async function fetchPatient(pnr: string) {
   await flush();
   key("Enter", {}, $("#pnr"));
   await flush();
+}
+
+/** Every value the test server holds behind a masked field of this patient's Expediering list
+ * (recorded with `nllc fetch --reveal`), except NLL's own placeholder name: what must never
+ * be on screen or paper unless revealed. Empty when nothing was recorded, so callers check. */
+export function hiddenValues(pnr: string, flow = "expediering"): string[] {
+  const r = RECORDED.revealed.find((x) => x.request.personnummer === pnr && x.request.flow === flow);
+  const values = (r?.revealed ?? []).flatMap((a) => ("ok" in a ? [a.ok.value] : []));
+  return [...new Set(values)].filter((v) => v !== "Personuppgift skyddad");
+}
+
+/** The recorded value behind one masked key of this patient's Expediering list. */
+export function hiddenValue(pnr: string, key: string): string {
+  const r = RECORDED.revealed.find((x) => x.request.personnummer === pnr && x.request.flow === "expediering");
+  for (const a of r?.revealed ?? []) if ("ok" in a && a.ok.key === key) return a.ok.value;
+  throw new Error(`no recorded value for ${key}`);
 }

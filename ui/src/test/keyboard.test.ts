@@ -2,7 +2,7 @@
 // after each dialog. A lookup is an access to NLL that the patient sees in Läkemedelskollen:
 // only the pharmacist's explicit request may start one.
 import { afterEach, describe, expect, it } from "vitest";
-import { FAKE_PATIENTS } from "../fake/patients";
+import { FAKE_PATIENTS } from "../fake/answers";
 import { $, fetchPatient, flush, key, setup, teardown, typeInto } from "./helpers";
 import type { FakeBackend } from "../fake/backend";
 
@@ -61,6 +61,7 @@ describe("roving focus in the list", () => {
   it("the list is one tab stop: the active row and its buttons; the rest is reached with the arrow keys", async () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.protectedPatient);
+    key("4", { ctrlKey: true });
     const stops = tabStops();
     expect(stops[0]).toBe(rowEl(0));
     expect(stops.every((s) => s.closest("[data-row]") === rowEl(0))).toBe(true);
@@ -79,8 +80,9 @@ describe("roving focus in the list", () => {
   });
 
   it("End, Home and PageUp/PageDown reach every row of a long list, and a redraw keeps focus", async () => {
-    const { app } = await setup();
-    await fetchPatient(FAKE_PATIENTS.heavy);
+    const { app } = await setup("farmaceut", (b) => (b.repeatDispenses = 500));
+    await fetchPatient(FAKE_PATIENTS.ordinary);
+    key("4", { ctrlKey: true });
     const total = Number($("#table").getAttribute("aria-rowcount")) - 1;
     expect(total).toBeGreaterThan(100);
     rowEl(0)!.focus();

@@ -2,7 +2,7 @@
 // reason was withheld, asked for in a small modal (consent now, the locked-reason consent, or the
 // child who cannot consent), shown on the row for this errand only.
 import { afterEach, describe, expect, it } from "vitest";
-import { FAKE_PATIENTS } from "../fake/patients";
+import { FAKE_PATIENTS } from "../fake/answers";
 import type { FakeBackend } from "../fake/backend";
 import { $, fetchPatient, flush, key, setup, teardown, text } from "./helpers";
 
@@ -18,13 +18,13 @@ describe("treatment reason: offered", () => {
     await fetchPatient(FAKE_PATIENTS.ordinary);
     const rows = [...document.querySelectorAll("#table .vt-spacer > .vt-row")];
     const withButton = rows.filter((r) => r.querySelector("[data-reason-ask]"));
-    // Current: Omeprazol, Alvedon, the test strips (no reason), Atorvastatin, Enalapril, Ventoline.
-    expect(withButton.length).toBe(5);
-    const strips = rows.find((r) => r.textContent!.includes("Accu-Chek"))!;
-    expect(strips.querySelector("[data-reason-ask]")).toBeNull();
-    expect(askFor("Omeprazol Actavis 20 mg").textContent).toBe("Behandlingsorsak");
+    // Current: Omnifix (a consumable, no reason), Atorvastatin, Locobase (no reason).
+    expect(withButton.length).toBe(1);
+    const bandage = rows.find((r) => r.textContent!.includes("Omnifix"))!;
+    expect(bandage.querySelector("[data-reason-ask]")).toBeNull();
+    expect(askFor("Atorvastatin Krka 40 mg").textContent).toBe("Behandlingsorsak");
     // No reason text is in the DOM before it is asked for.
-    expect(document.body.textContent).not.toContain("Halsbränna");
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
   });
 
   it("not for apotekspersonal (the role has no treatment-reason variant)", async () => {
@@ -49,7 +49,7 @@ describe("treatment reason: asked for", () => {
   it("needs the patient's consent: without it the refusal shows in the modal and nothing is read", async () => {
     const { backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     expect(text(".modal")).toContain("Visa behandlingsorsak?");
     expect(text(".modal")).toContain("Patienten samtycker nu till att du ser behandlingsorsaken");
     // An adult: no child alternative.
@@ -59,7 +59,7 @@ describe("treatment reason: asked for", () => {
     await flush();
     expect(text("#reason-error")).toContain("Behandlingsorsaken visas bara om patienten samtycker nu");
     expect(document.querySelector(".modal")).not.toBeNull();
-    expect(document.body.textContent).not.toContain("Halsbränna");
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
     const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: false });
     const variantRows = log.filter((r) => r.flow === "expediering-behandlingsorsak");
     expect(variantRows.map((r) => r.kind)).toEqual(["denial"]);
@@ -67,24 +67,25 @@ describe("treatment reason: asked for", () => {
 
   it("with consent the reason appears on its row; the list and the other rows stay", async () => {
     const { app, backend } = await setup();
-    await fetchPatient(FAKE_PATIENTS.ordinary);
+    await fetchPatient(FAKE_PATIENTS.dos);
     const notices = text("#notices");
     const seq = app.counter!.status.kind === "result" ? app.counter!.status.result.lookupSeq : -1;
-    askFor("Omeprazol Actavis 20 mg").click();
+    const before = askButtons().length;
+    askFor("Alvedon 500 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
     expect(document.querySelector(".modal")).toBeNull();
-    const row = [...document.querySelectorAll("#table .vt-spacer > .vt-row")].find((r) => r.textContent!.includes("Omeprazol"))!;
-    expect(row.querySelector("[data-reason]")!.textContent).toBe("Behandlingsorsak: Halsbränna");
+    const row = [...document.querySelectorAll("#table .vt-spacer > .vt-row")].find((r) => r.textContent!.includes("Alvedon"))!;
+    expect(row.querySelector("[data-reason]")!.textContent).toBe("Behandlingsorsak: Smärta");
     expect(row.querySelector("[data-reason-ask]")).toBeNull();
     // Only that one: the others keep their button and their reasons stay unread.
-    expect(askButtons().length).toBe(4);
-    expect(document.body.textContent).not.toContain("Smärta");
+    expect(askButtons().length).toBe(before - 1);
+    expect(document.body.textContent).not.toContain("Förmaksflimmer");
     // Same list (same lookup) and NLL's notices, with a line on what was read since; the read
     // is logged under the variant.
     expect(app.counter!.status.kind === "result" && app.counter!.status.result.lookupSeq).toBe(seq);
-    expect(text("#notices")).toBe(notices + "iBehandlingsorsak hämtad för 1 av 9 i det här ärendet.");
+    expect(text("#notices")).toBe(notices + "iBehandlingsorsak hämtad för 1 av 14 i det här ärendet.");
     expect(reasonCalls(backend)).toHaveLength(1);
     expect(reasonCalls(backend)[0]).toMatch(/^treatmentReason:expediering-behandlingsorsak:/);
     const log = await backend.accessLog({ since: null, through: null, protectedOnly: false, revealsOnly: false });
@@ -95,47 +96,47 @@ describe("treatment reason: asked for", () => {
   it("a locked reason asks for consent to the locked reason and uses that variant", async () => {
     const { backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.dos);
-    askFor("Oxascand 10 mg").click();
+    askFor("Sertralin Accord 50 mg").click();
     expect(text(".modal")).toContain("Patienten har spärrat behandlingsorsaken.");
     expect(text(".modal")).toContain("Patienten samtycker nu till att du ser den spärrade behandlingsorsaken");
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
     expect(reasonCalls(backend)[0]).toMatch(/^treatmentReason:expediering-sparrad-behandlingsorsak:/);
-    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Sömnbesvär");
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Nedstämdhet");
   });
 
   it("still withheld (a lock the list did not show): the row offers the locked-reason consent", async () => {
-    const { backend } = await setup();
-    await fetchPatient(FAKE_PATIENTS.teen);
     // The patient has locked this reason; the list as fetched does not say so.
-    const truth = backend.patients.find((p) => p.personnummer === FAKE_PATIENTS.teen)!.prescriptions.find((r) => r.product.name === "Elvanse")!;
-    truth.markers.push("privacyLocked");
-    askFor("Elvanse 30 mg").click();
-    $<HTMLInputElement>("#reason-child").click();
+    const { backend } = await setup("farmaceut", (b) => {
+      b.alterAnswer = (r) => r.list.list.prescriptions.forEach((p) => (p.markers = p.markers.filter((m) => m !== "privacyLocked")));
+    });
+    await fetchPatient(FAKE_PATIENTS.privacyLocks);
+    expect(askFor("Imovane 7,5 mg").textContent).toBe("Behandlingsorsak");
+    askFor("Imovane 7,5 mg").click();
+    $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
     expect(text("#table [data-reason]")).toBe("Behandlingsorsak: lämnades inte ut (spärrad)");
     expect(text("#notices")).not.toContain("hämtad för");
-    // Asked once more, with the only variant that can open it: no child alternative this time.
-    expect(askFor("Elvanse 30 mg").textContent).toBe("Spärrad behandlingsorsak");
-    askFor("Elvanse 30 mg").click();
+    // Asked once more, with the only variant that can open it.
+    expect(askFor("Imovane 7,5 mg").textContent).toBe("Spärrad behandlingsorsak");
+    askFor("Imovane 7,5 mg").click();
     expect(text(".modal")).toContain("Patienten har spärrat behandlingsorsaken.");
-    expect(document.querySelector("#reason-child")).toBeNull();
     expect($<HTMLInputElement>("#reason-consent").type).toBe("checkbox");
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
-    expect(reasonCalls(backend).map((c) => c.split(":")[1])).toEqual(["expediering-barn-behandlingsorsak", "expediering-sparrad-behandlingsorsak"]);
-    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: ADHD");
+    expect(reasonCalls(backend).map((c) => c.split(":")[1])).toEqual(["expediering-behandlingsorsak", "expediering-sparrad-behandlingsorsak"]);
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Sömnbesvär");
     // Nothing more to offer on that row.
-    expect(document.querySelector(`#table [data-reason-ask="${truth.id}"]`)).toBeNull();
+    expect(document.querySelectorAll('#table [aria-label="Visa behandlingsorsak för Imovane 7,5 mg"]').length).toBe(0);
   });
 
   it("for a patient under 18 the child alternative needs no consent", async () => {
     const { backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.teen);
-    askFor("Elvanse 30 mg").click();
+    askFor("Concerta 36 mg").click();
     expect($<HTMLInputElement>("#reason-consent").type).toBe("radio");
     expect(text(".modal")).toContain("Barnet kan inte samtycka – behandlingsorsaken behövs för säker expediering");
     $<HTMLInputElement>("#reason-child").click();
@@ -149,7 +150,7 @@ describe("treatment reason: asked for", () => {
     const { backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
     backend.reasonFaults.push({ code: "unreachable", message: "Nationella läkemedelslistan svarar inte. Försök igen om en stund.", messageEn: "NLL does not answer.", requestId: null, nllCode: null, httpStatus: null, denialRule: null });
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
@@ -164,7 +165,7 @@ describe("treatment reason: asked for", () => {
     $("[data-reason-ok]").click();
     await flush();
     expect(document.querySelector(".modal")).toBeNull();
-    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Halsbränna");
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Höga blodfetter");
     expect(document.querySelector("#table [data-reason-error]")).toBeNull();
   });
 });
@@ -173,46 +174,46 @@ describe("treatment reason: this errand only", () => {
   it("Avsluta kund clears it; a new lookup of the same patient starts without it", async () => {
     const { app, backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
-    expect(document.body.textContent).toContain("Halsbränna");
+    expect(document.body.textContent).toContain("Höga blodfetter");
     key("Escape");
     await flush();
-    expect(document.body.textContent).not.toContain("Halsbränna");
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
     expect(app.counter!.reasons.size).toBe(0);
     expect(backend.calls).toContain("endCustomer");
     await fetchPatient(FAKE_PATIENTS.ordinary);
-    expect(document.body.textContent).not.toContain("Halsbränna");
-    expect(askFor("Omeprazol Actavis 20 mg")).toBeTruthy();
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
+    expect(askFor("Atorvastatin Krka 40 mg")).toBeTruthy();
   });
 
   it("a new lookup clears it too", async () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await flush();
-    expect(document.body.textContent).toContain("Halsbränna");
+    expect(document.body.textContent).toContain("Höga blodfetter");
     key("Enter", {}, $("#pnr"));
     await flush();
-    expect(document.body.textContent).not.toContain("Halsbränna");
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
   });
 
   it("an answer arriving after Avsluta kund is dropped", async () => {
     const { app, backend } = await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
     backend.latencyMs = 30;
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     $("[data-reason-ok]").click();
     await app.counter!.endCustomer("user");
     await new Promise((r) => setTimeout(r, 60));
     await flush();
     expect(app.counter!.reasons.size).toBe(0);
-    expect(document.body.textContent).not.toContain("Halsbränna");
+    expect(document.body.textContent).not.toContain("Höga blodfetter");
   });
 });
 
@@ -220,16 +221,16 @@ describe("treatment reason: keyboard", () => {
   it("Enter on the consent box confirms; Esc closes the modal only", async () => {
     await setup();
     await fetchPatient(FAKE_PATIENTS.ordinary);
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     expect(document.activeElement).toBe($("#reason-consent"));
     key("Escape");
     expect(document.querySelector(".modal")).toBeNull();
     expect(text("#patient-name")).toContain("Karin Andersson");
-    askFor("Omeprazol Actavis 20 mg").click();
+    askFor("Atorvastatin Krka 40 mg").click();
     $<HTMLInputElement>("#reason-consent").click();
     key("Enter", {}, $("#reason-consent"));
     await flush();
     expect(document.querySelector(".modal")).toBeNull();
-    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Halsbränna");
+    expect(text("#table [data-reason]")).toBe("Behandlingsorsak: Höga blodfetter");
   });
 });
