@@ -417,6 +417,7 @@ pub fn ask_save_path(
     use tauri_plugin_dialog::DialogExt;
     app.dialog()
         .file()
+        .set_title("Spara som – Receptdisk")
         .set_file_name(suggested)
         .add_filter(filter.0, filter.1)
         .blocking_save_file()

@@ -86,6 +86,25 @@ def access_log(sql, *args):
         return db.execute(sql, args).fetchall()
 
 
+def location_values(key):
+    """Every value the test server holds that could reveal where test patient `key` lives."""
+    values = subprocess.run([NLLC, "sim", "--location-values", key],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(values) > 15, values
+    return values
+
+
+def answer_save_dialog(path):
+    """The shell's own save dialog (GTK, which WebDriver cannot see): found by its title, the
+    file name replaced by a full path through XTEST, then Enter."""
+    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Spara som"],
+                           capture_output=True, text=True, check=True, timeout=30).stdout.split()
+    subprocess.run(["xdotool", "windowfocus", "--sync", found[-1]], check=True, timeout=10)
+    subprocess.run(["xdotool", "key", "ctrl+a"], check=True, timeout=10)
+    subprocess.run(["xdotool", "type", "--delay", "20", path], check=True, timeout=30)
+    subprocess.run(["xdotool", "key", "Return"], check=True, timeout=10)
+
+
 def cups_pdfs(since):
     """What the cups-pdf queue "PDF" has written ($HOME/PDF of the printing user) since a time.
     cups-pdf names files after the job title, so a new job may overwrite an older file."""
@@ -97,8 +116,8 @@ def print_to_pdf_queue():
     cups-pdf wrote. Returns (pages in the printed file, pages the preview announced).
 
     The file's text cannot be checked here: cups-pdf re-distils through PostScript and the
-    embedded fonts come back as Type 3 without a usable text mapping. What is printed is the
-    PDF the printout crate renders from the masked list; its text is tested there."""
+    embedded fonts come back as Type 3 without a usable text mapping. The same PDF saved with
+    Spara som PDF is read instead (protected_patients_printout_is_masked)."""
     start = time.time()
     s.keys("control", "p")
     s.wait("#print-preview-img:not([hidden])", timeout=30)
@@ -210,10 +229,7 @@ def protected_patient_is_masked_and_a_reveal_is_logged():
     s.wait("#protected-band", text="SKYDDADE PERSONUPPGIFTER")
     text = s.page_text()
     assert "Personuppgift skyddad" in s.text(s.find("#patient-name"))
-    # Every value the test server holds that could reveal where she lives (nllc sim tells).
-    values = subprocess.run([NLLC, "sim", "--location-values", "skyddad-folkbokforing"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
-    assert len(values) > 15, values
+    values = location_values("skyddad-folkbokforing")
     leaked = [v for v in values if v in text]
     assert not leaked, f"location-revealing values on screen: {leaked}"
     masked = s.find_all("[data-reveal]")
@@ -239,6 +255,17 @@ def protected_patients_printout_is_masked():
     # The panel says that the printout leaves out what could reveal where the patient lives.
     s.keys("control", "p")
     s.wait(".masked-note:not([hidden])", timeout=30)
+    # Spara som PDF writes the very PDF the app prints: its text holds none of her location values.
+    saved = os.path.join(OUT, "skyddad-forskrivningshistorik.pdf")
+    if os.path.exists(saved):
+        os.remove(saved)
+    s.click(s.find("#print-save"))
+    answer_save_dialog(saved)
+    s.wait("#print-msg.ok", text="Sparad", timeout=30)
+    text = subprocess.run(["pdftotext", "-layout", saved, "-"], capture_output=True, text=True, check=True).stdout
+    assert "Personuppgift skyddad" in text and "850923-4822" in text, text[:400]
+    leaked = [v for v in location_values("skyddad-folkbokforing") if v in text]
+    assert not leaked, f"location-revealing values in the saved PDF: {leaked}"
     s.keys("escape")
     s.wait_gone("#print-panel")
     printed, previewed = print_to_pdf_queue()
