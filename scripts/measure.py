@@ -6,7 +6,9 @@ debug; 5 runs). `blank` measures scripts/blank-webview.py instead: an empty WebK
 floor under the app's memory.
        scripts/measure.py storkund [BINARY]   the app's memory idle after login, then with the
 heaviest test patient (600 prescriptions, 4,000 dispenses) on screen: the window driven through
-tauri-driver (WebDriver), as the end-to-end tests do.
+tauri-driver (WebDriver), as the end-to-end tests do; once in training mode (the test server
+inside the app, its memory counted) and once live against the test server in its own process
+(`nllc sim --tls` beside BINARY, a fixed token), as a counter meets NLL.
 
 Each run starts the app in training mode with an empty RECEPTDISK_HOME (as on a fresh machine,
 including the in-process NLL test server) and waits for the line the shell prints when the UI's
@@ -103,8 +105,39 @@ def one_run(binary, idle_s):
             proc.kill()
 
 
-def heavy_patient(binary):
-    """PSS of the app (and its WebKit processes) idle after login, and with storkund shown."""
+def live_home(nllc):
+    """A data folder whose configuration points the app at a test server in its own process
+    (mutual TLS, a fixed token), as a counter in live mode points at NLL. Returns (home, sim)."""
+    import json
+    import ssl
+    import urllib.parse
+    import urllib.request
+    home = tempfile.mkdtemp(prefix="receptdisk-measure-live-")
+    pki = os.path.join(home, "sim-pki")
+    sim = subprocess.Popen([nllc, "sim", "--tls", "--pki-dir", pki],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    base = sim.stdout.readline().strip()
+    for line in sim.stdout:
+        if line.startswith("Avsluta med Ctrl-C"):
+            break
+    ctx = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
+    ctx.load_cert_chain(os.path.join(pki, "client-1.pem"), os.path.join(pki, "client-1-key.pem"))
+    form = urllib.parse.urlencode({
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "farmaceut",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:saml2",
+        "client_id": "receptdisk", "client_secret": "test"}).encode()
+    with urllib.request.urlopen(f"{base}/oauth/token", form, context=ctx) as r:
+        token = json.load(r)["access_token"]
+    with open(os.path.join(home, "receptdisk.toml"), "w", encoding="utf-8") as f:
+        f.write(f'base_url = "{base}/fhir"\nextra_ca_pem = "{pki}/ca.pem"\n'
+                f'[client_certificate]\npem = "{pki}/client-1.pem"\nkey_pem = "{pki}/client-1-key.pem"\n'
+                f'[token]\nsource = "static"\ntoken = "{token}"\n')
+    return home, sim
+
+
+def heavy_patient(binary, live):
+    """PSS of the app (and its WebKit processes) idle after login, and with storkund shown: in
+    training mode (the test server inside the app) or live (the test server in its own process)."""
     import socket
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
     from wd import Session
@@ -112,39 +145,64 @@ def heavy_patient(binary):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = dict(os.environ, RECEPTDISK_HOME=tempfile.mkdtemp(prefix="receptdisk-measure-"))
+    sim = None
+    if live:
+        home, sim = live_home(os.path.join(os.path.dirname(binary), "nllc"))
+    else:
+        home = tempfile.mkdtemp(prefix="receptdisk-measure-")
+    env = dict(os.environ, RECEPTDISK_HOME=home)
     driver = subprocess.Popen(["tauri-driver", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(1.5)
         s = Session(binary, base=f"http://127.0.0.1:{port}")
-        s.wait('[data-login="farmaceut"]', timeout=60)
-        s.click(s.find('[data-login="farmaceut"]'))
+        s.wait('[data-login]', timeout=60)
+        s.click(s.find('[data-login]'))
         s.wait("#user", timeout=30)
         app = [p for p in descendants(driver.pid) if p != driver.pid]
 
         def pss():
+            """PSS in MiB of each process under tauri-driver, by its name."""
             time.sleep(5)
-            return memory_kib([p for p in descendants(driver.pid) if p != driver.pid])[0] / 1024
+            out = {}
+            for p in descendants(driver.pid):
+                if p == driver.pid:
+                    continue
+                try:
+                    with open(f"/proc/{p}/comm") as f:
+                        name = f.read().strip()
+                except OSError:
+                    continue
+                out[name] = out.get(name, 0) + memory_kib([p])[0] / 1024
+            return out
 
-        idle = pss()
+        idle_by = pss()
         s.keys("f1")
         s.type(s.find("#pnr"), "19500125-3060")
         s.click(s.find("#fetch"))
         s.wait("#patient-banner", timeout=120)
-        shown = pss()
+        shown_by = pss()
         s.close()
-        print(f"binary: {binary} ({len(app)} processes under tauri-driver)")
-        print(f"idle after login: PSS {idle:.0f} MiB; with storkund on screen: {shown:.0f} MiB "
+        idle, shown = sum(idle_by.values()), sum(shown_by.values())
+        mode = "live, the test server in its own process" if live else "training, the test server inside the app"
+        print(f"{mode}: {binary} ({len(app)} processes under tauri-driver)")
+        for name in sorted(shown_by, key=lambda n: -(shown_by[n] - idle_by.get(n, 0))):
+            print(f"  {name:24} {idle_by.get(name, 0):6.0f} → {shown_by[name]:6.0f} MiB")
+        print(f"  idle after login: PSS {idle:.0f} MiB; with storkund on screen: {shown:.0f} MiB "
               f"(+{shown - idle:.0f} MiB; target: at most +40 MiB)")
     finally:
         driver.terminate()
         driver.wait(timeout=10)
+        if sim:
+            sim.send_signal(2)
+            sim.wait(timeout=20)
 
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "storkund":
-        return heavy_patient(os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else default_binary()))
+        binary = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else default_binary())
+        heavy_patient(binary, live=False)
+        return heavy_patient(binary, live=True)
     binary = sys.argv[1] if len(sys.argv) > 1 else default_binary()
     if binary != "blank":
         binary = os.path.abspath(binary)

@@ -47,8 +47,10 @@ pub struct LookupResult {
     pub lookup_seq: u64,
     /// NLL's reference of the patient the list belongs to.
     pub patient_ref: Option<String>,
-    /// The list, masked when the patient has protected personal data.
-    pub list: MaskedList,
+    /// The list, masked when the patient has protected personal data (shared with the counter:
+    /// a heavy patient's list is held once).
+    #[ts(as = "MaskedList")]
+    pub list: Arc<MaskedList>,
     pub context: RequestContext,
     pub user: UserInfo,
     /// Requests sent one after the other on the longest chain (2 for an ordinary lookup).
@@ -111,7 +113,7 @@ pub struct TreatmentReasonResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShownList {
     pub lookup_seq: u64,
-    pub masked: MaskedList,
+    pub masked: Arc<MaskedList>,
     /// What the list was read with: its flow decides which printouts may be handed out, and
     /// a printout's log row names its purpose and access type.
     pub context: RequestContext,
@@ -168,8 +170,10 @@ struct Current {
     request: LookupRequest,
     patient_ref: Option<String>,
     patient_key: Option<String>,
-    list: MedicationList,
-    masked: MaskedList,
+    /// The list in the clear, kept only when the shown list is masked (what a reveal gives
+    /// back); otherwise the shown list is the list, and a heavy patient is held once.
+    clear: Option<MedicationList>,
+    masked: Arc<MaskedList>,
     context: RequestContext,
     who: UserInfo,
 }
@@ -259,13 +263,13 @@ impl Counter {
         }
     }
 
-    /// The masked list on screen and its `lookup_seq`, if one is shown (a copy; for checks that
-    /// a side read such as a treatment reason left it as it was).
+    /// The masked list on screen and its `lookup_seq`, if one is shown (for checks that a side
+    /// read such as a treatment reason left it as it was).
     pub fn shown_list(&self) -> Option<(u64, MaskedList)> {
         self.lock()
             .current
             .as_ref()
-            .map(|c| (c.seq, c.masked.clone()))
+            .map(|c| (c.seq, MaskedList::clone(&c.masked)))
     }
 
     /// The list on screen for a printout: only while `lookup_seq` is still the shown list, so
@@ -334,11 +338,12 @@ impl Counter {
             return Err(ClientError::stale());
         }
         let (who, p) = outcome?;
+        let masked = Arc::new(p.masked);
         let result = LookupResult {
             session_id: session.hyphenated().to_string(),
             lookup_seq: seq,
             patient_ref: p.patient_ref.clone(),
-            list: p.masked.clone(),
+            list: masked.clone(),
             context: p.context.clone(),
             user: who.clone(),
             round_trips: p.round_trips,
@@ -351,8 +356,8 @@ impl Counter {
             request,
             patient_ref: p.patient_ref,
             patient_key: p.patient_key,
-            list: p.list,
-            masked: p.masked,
+            clear: masked.masked.then_some(p.list),
+            masked,
             context: p.context,
             who,
         });
@@ -374,8 +379,11 @@ impl Counter {
             .iter()
             .find(|f| f.key == key)
             .ok_or_else(ClientError::nothing_to_reveal)?;
-        let (kind, value) =
-            masking::reveal(&c.list, key).ok_or_else(ClientError::nothing_to_reveal)?;
+        let (kind, value) = c
+            .clear
+            .as_ref()
+            .and_then(|clear| masking::reveal(clear, key))
+            .ok_or_else(ClientError::nothing_to_reveal)?;
         let (role, flow) = (role_code(c.who.role), flow_name(c.context.flow));
         let field_kind = wire_name(&field.kind);
         self.client.log.append(
@@ -438,6 +446,7 @@ impl Counter {
                 ));
             }
             if !c
+                .masked
                 .list
                 .prescriptions
                 .iter()

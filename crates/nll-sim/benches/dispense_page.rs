@@ -1,5 +1,6 @@
 //! How long the test server takes to answer one searchset page of 1,000 dispenses (the heavy
-//! test patient), over real HTTP on loopback. Target: under 20 ms. Reports, never asserts.
+//! test patient), over real HTTP on loopback, and its four pages in turn. Targets: under 20 ms
+//! a page, under 60 ms the four. Reports, never asserts.
 //!
 //! Also reports how long the client takes to read such a page into the model.
 //!
@@ -81,6 +82,28 @@ async fn run() {
     println!(
         "  target < 20 ms: {}",
         if median < Duration::from_millis(20) {
+            "met (median)"
+        } else {
+            "NOT met (median)"
+        }
+    );
+    // storkund's whole dispense history: its four pages, one after the other.
+    let mut all = Vec::with_capacity(ROUNDS / 5);
+    for _ in 0..ROUNDS / 5 {
+        let t = Instant::now();
+        for offset in [0, 1000, 2000, 3000] {
+            let r = page(offset).await.expect("page");
+            std::hint::black_box(r.bytes().await.expect("body"));
+        }
+        all.push(t.elapsed());
+    }
+    all.sort();
+    let median_all = all[all.len() / 2];
+    println!(
+        "  storkund's four pages of dispenses in turn: min {:.1} ms, median {:.1} ms; target < 60 ms: {}",
+        ms(all[0]),
+        ms(median_all),
+        if median_all < Duration::from_millis(60) {
             "met (median)"
         } else {
             "NOT met (median)"

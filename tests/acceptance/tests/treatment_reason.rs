@@ -214,7 +214,7 @@ async fn the_shown_list_keeps_its_reveals() {
         .await
         .unwrap();
     let (seq, list) = counter.shown_list().expect("still shown");
-    assert_eq!((seq, &list), (r.lookup_seq, &r.list));
+    assert_eq!((seq, &list), (r.lookup_seq, &*r.list));
     let field = &r.list.record[0];
     let revealed = counter.reveal(r.lookup_seq, &field.key).expect("reveal");
     assert_eq!(revealed.kind, field.kind);
