@@ -20,7 +20,8 @@ lookupSeq: number,
  */
 patientRef: string | null, 
 /**
- * The list, masked when the patient has protected personal data.
+ * The list, masked when the patient has protected personal data (shared with the counter:
+ * a heavy patient's list is held once).
  */
 list: MaskedList, context: RequestContext, user: UserInfo, 
 /**
