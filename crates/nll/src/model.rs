@@ -143,6 +143,9 @@ mod patient;
 mod prescription;
 pub(crate) mod read;
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -196,45 +199,71 @@ pub enum Resource {
     Other(OtherResource),
 }
 
-/// JSON as NLL sent it (unknown elements included), kept as compact text: only diagnostics and
-/// tests read it, and a parsed tree would cost about twenty times its bytes.
+/// JSON as NLL sent it (unknown elements included), kept as text: only diagnostics and tests
+/// read it, and a parsed tree would cost about twenty times its bytes. A resource read from a
+/// page is a range of that page's text (shared, not copied); one built from a tree is the
+/// tree written out compact.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson {
+    text: Arc<str>,
+    range: Range<usize>,
+}
 
 impl RawJson {
     pub fn of(v: &Value) -> RawJson {
-        RawJson(serde_json::value::to_raw_value(v).unwrap_or_else(|_| null_raw()))
+        let text: Arc<str> = serde_json::to_string(v)
+            .unwrap_or_else(|_| "null".into())
+            .into();
+        let range = 0..text.len();
+        RawJson { text, range }
+    }
+
+    /// `part`, a slice of `page`'s text, without copying it.
+    fn within(page: &Arc<str>, part: &str) -> RawJson {
+        let start = (part.as_ptr() as usize).wrapping_sub(page.as_ptr() as usize);
+        match page.get(start..start.wrapping_add(part.len())) {
+            Some(s) if std::ptr::eq(s.as_ptr(), part.as_ptr()) => RawJson {
+                text: page.clone(),
+                range: start..start + part.len(),
+            },
+            // Not a slice of the page after all: a copy.
+            _ => {
+                let text: Arc<str> = part.into();
+                let range = 0..text.len();
+                RawJson { text, range }
+            }
+        }
     }
 
     /// The JSON, parsed.
     pub fn value(&self) -> Value {
-        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+        serde_json::from_str(self.text()).unwrap_or(Value::Null)
     }
 
     pub fn text(&self) -> &str {
-        self.0.get()
+        &self.text[self.range.clone()]
     }
-}
-
-fn null_raw() -> Box<RawValue> {
-    RawValue::from_string("null".into()).expect("null is JSON")
 }
 
 impl Default for RawJson {
     fn default() -> Self {
-        RawJson(null_raw())
+        RawJson {
+            text: "null".into(),
+            range: 0..4,
+        }
     }
 }
 
+/// The same JSON: the same text, or (a page's own layout against compact) the same tree.
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
+        self.text() == other.text() || self.value() == other.value()
     }
 }
 
 impl std::fmt::Debug for RawJson {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RawJson({} bytes)", self.0.get().len())
+        write!(f, "RawJson({} bytes)", self.range.len())
     }
 }
 
@@ -259,25 +288,37 @@ impl OtherResource {
 impl Resource {
     /// Reads one resource from its JSON value, which it keeps as `raw` (moved, not copied).
     pub fn from_value(v: Value) -> Result<Resource, ModelError> {
+        Self::read_with_raw(v, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page,
+    /// see [`Bundle::parse`]), so it is not written out again.
+    pub(crate) fn read_with_raw(v: Value, raw: Option<RawJson>) -> Result<Resource, ModelError> {
         let r = Reader::for_resource(&v, "Resource");
         r.obj(&v, "")?;
         let rt = r.req_str(&v, "resourceType", "")?;
         Ok(match rt.as_str() {
-            "Patient" => Resource::Patient(Box::new(Patient::from_value(v)?)),
+            "Patient" => Resource::Patient(Box::new(Patient::read_with_raw(v, raw)?)),
             "MedicationRequest" => {
-                Resource::MedicationRequest(Box::new(MedicationRequest::from_value(v)?))
+                Resource::MedicationRequest(Box::new(MedicationRequest::read_with_raw(v, raw)?))
             }
             "MedicationDispense" => {
-                Resource::MedicationDispense(Box::new(MedicationDispense::from_value(v)?))
+                Resource::MedicationDispense(Box::new(MedicationDispense::read_with_raw(v, raw)?))
             }
-            "RelatedPerson" => Resource::RelatedPerson(RelatedPerson::from_value(v)?),
-            "OperationOutcome" => Resource::OperationOutcome(OperationOutcome::from_value(v)?),
+            "RelatedPerson" => Resource::RelatedPerson(RelatedPerson::read_with_raw(v, raw)?),
+            "OperationOutcome" => {
+                Resource::OperationOutcome(OperationOutcome::read_with_raw(v, raw)?)
+            }
             "Basic" => match basic::classify(&r, &v)? {
-                Some(basic::BasicKind::ListInfo) => Resource::ListInfo(ListInfo::from_value(v)?),
-                Some(basic::BasicKind::DataLock) => Resource::DataLock(DataLock::from_value(v)?),
-                None => Resource::Other(other(&r, v, rt)?),
+                Some(basic::BasicKind::ListInfo) => {
+                    Resource::ListInfo(ListInfo::read_with_raw(v, raw)?)
+                }
+                Some(basic::BasicKind::DataLock) => {
+                    Resource::DataLock(DataLock::read_with_raw(v, raw)?)
+                }
+                None => Resource::Other(other(&r, v, rt, raw)?),
             },
-            _ => Resource::Other(other(&r, v, rt)?),
+            _ => Resource::Other(other(&r, v, rt, raw)?),
         })
     }
 
@@ -309,11 +350,16 @@ impl Resource {
     }
 }
 
-fn other(r: &Reader, v: Value, resource_type: String) -> Result<OtherResource, ModelError> {
+fn other(
+    r: &Reader,
+    v: Value,
+    resource_type: String,
+    raw: Option<RawJson>,
+) -> Result<OtherResource, ModelError> {
     Ok(OtherResource {
         resource_type,
         id: r.opt_str(&v, "id", "")?,
-        raw: RawJson::of(&v),
+        raw: raw.unwrap_or_else(|| RawJson::of(&v)),
     })
 }
 
@@ -351,6 +397,9 @@ impl Bundle {
     /// alone, then each entry on its own, its resource read into its typed form (with its own
     /// `raw`) before the next entry is parsed.
     pub fn parse(json: &str) -> Result<Bundle, ModelError> {
+        // Each resource's `raw` is a range of this one copy of the page.
+        let page: Arc<str> = json.into();
+        let json: &str = &page;
         let members: std::collections::BTreeMap<String, &RawValue> =
             match serde_json::from_str(json) {
                 Ok(m) => m,
@@ -413,10 +462,16 @@ impl Bundle {
                 None => None,
             };
             let full_url = r.opt_str(&e, "fullUrl", &p)?;
+            // The resource's own text in the page, found without building anything.
+            let text: std::collections::BTreeMap<String, &RawValue> =
+                serde_json::from_str(raw.get()).map_err(|e| ModelError::Json(e.to_string()))?;
+            let resource_raw = text
+                .get("resource")
+                .map(|t| RawJson::within(&page, t.get()));
             entries.push(Entry {
                 full_url,
                 search_mode,
-                resource: Resource::from_value(e["resource"].take())?,
+                resource: Resource::read_with_raw(e["resource"].take(), resource_raw)?,
             });
             kept.push(e);
         }

@@ -54,6 +54,14 @@ pub struct ListInfo {
 
 impl ListInfo {
     pub fn from_value(owned: Value) -> Result<ListInfo, ModelError> {
+        Self::read_with_raw(owned, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    pub(crate) fn read_with_raw(
+        owned: Value,
+        raw: Option<RawJson>,
+    ) -> Result<ListInfo, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
@@ -69,7 +77,7 @@ impl ListInfo {
             privacy_lock: r.flag(v, F::EXT_PRIVACY_LOCK, "")?,
             protected_person: r.flag(v, F::EXT_PROTECTED_PERSON, "")?,
             dos_patient: r.flag(v, F::EXT_DOS_PATIENT, "")?,
-            raw: RawJson::of(&owned),
+            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
         })
     }
 }
@@ -91,6 +99,14 @@ pub struct DataLock {
 
 impl DataLock {
     pub fn from_value(owned: Value) -> Result<DataLock, ModelError> {
+        Self::read_with_raw(owned, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    pub(crate) fn read_with_raw(
+        owned: Value,
+        raw: Option<RawJson>,
+    ) -> Result<DataLock, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
@@ -147,7 +163,7 @@ impl DataLock {
             content,
             against,
             chain_id,
-            raw: RawJson::of(&owned),
+            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
         })
     }
 }

@@ -65,6 +65,14 @@ pub struct MedicationDispense {
 
 impl MedicationDispense {
     pub fn from_value(owned: Value) -> Result<MedicationDispense, ModelError> {
+        Self::read_with_raw(owned, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    pub(crate) fn read_with_raw(
+        owned: Value,
+        raw: Option<RawJson>,
+    ) -> Result<MedicationDispense, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "MedicationDispense");
         r.obj(v, "")?;
@@ -182,7 +190,7 @@ impl MedicationDispense {
             pharmacy: pharmacy(&r, v, contained)?,
             profiles,
             id,
-            raw: RawJson::of(&owned),
+            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
         })
     }
 

@@ -43,6 +43,14 @@ pub struct OperationOutcome {
 
 impl OperationOutcome {
     pub fn from_value(owned: Value) -> Result<OperationOutcome, ModelError> {
+        Self::read_with_raw(owned, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    pub(crate) fn read_with_raw(
+        owned: Value,
+        raw: Option<RawJson>,
+    ) -> Result<OperationOutcome, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "OperationOutcome");
         r.obj(v, "")?;
@@ -68,7 +76,7 @@ impl OperationOutcome {
         Ok(OperationOutcome {
             id: r.opt_str(v, "id", "")?,
             issues,
-            raw: RawJson::of(&owned),
+            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
         })
     }
 

@@ -327,9 +327,17 @@ pub struct MedicationRequest {
 
 impl MedicationRequest {
     pub fn from_value(owned: Value) -> Result<MedicationRequest, ModelError> {
+        Self::read_with_raw(owned, None)
+    }
+
+    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    pub(crate) fn read_with_raw(
+        owned: Value,
+        raw: Option<RawJson>,
+    ) -> Result<MedicationRequest, ModelError> {
         let r = Reader::for_resource(&owned, "MedicationRequest");
         let mut m = Self::read(&r, &owned, "", &[])?;
-        m.raw = RawJson::of(&owned);
+        m.raw = raw.unwrap_or_else(|| RawJson::of(&owned));
         Ok(m)
     }
 
