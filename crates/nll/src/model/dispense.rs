@@ -64,14 +64,11 @@ pub struct MedicationDispense {
 }
 
 impl MedicationDispense {
-    pub fn from_value(owned: Value) -> Result<MedicationDispense, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
     pub(crate) fn read_with_raw(
         owned: Value,
-        raw: Option<RawJson>,
+        raw: RawJson,
     ) -> Result<MedicationDispense, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "MedicationDispense");
@@ -190,7 +187,7 @@ impl MedicationDispense {
             pharmacy: pharmacy(&r, v, contained)?,
             profiles,
             id,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 

@@ -42,14 +42,11 @@ pub struct OperationOutcome {
 }
 
 impl OperationOutcome {
-    pub fn from_value(owned: Value) -> Result<OperationOutcome, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
     pub(crate) fn read_with_raw(
         owned: Value,
-        raw: Option<RawJson>,
+        raw: RawJson,
     ) -> Result<OperationOutcome, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "OperationOutcome");
@@ -76,7 +73,7 @@ impl OperationOutcome {
         Ok(OperationOutcome {
             id: r.opt_str(v, "id", "")?,
             issues,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 

@@ -44,12 +44,9 @@ pub struct Patient {
 }
 
 impl Patient {
-    pub fn from_value(owned: Value) -> Result<Patient, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
-    pub(crate) fn read_with_raw(owned: Value, raw: Option<RawJson>) -> Result<Patient, ModelError> {
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
+    pub(crate) fn read_with_raw(owned: Value, raw: RawJson) -> Result<Patient, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "Patient");
         r.obj(v, "")?;
@@ -89,7 +86,7 @@ impl Patient {
             municipality_code: r.text_ext(v, F::EXT_MUNICIPALITY_CODE, "")?,
             region_code: r.text_ext(v, F::EXT_REGION_CODE, "")?,
             population_registered: r.flag(v, F::EXT_POPULATION_REGISTERED, "")?,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 
@@ -164,15 +161,9 @@ pub struct RelatedPerson {
 }
 
 impl RelatedPerson {
-    pub fn from_value(owned: Value) -> Result<RelatedPerson, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
-    pub(crate) fn read_with_raw(
-        owned: Value,
-        raw: Option<RawJson>,
-    ) -> Result<RelatedPerson, ModelError> {
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
+    pub(crate) fn read_with_raw(owned: Value, raw: RawJson) -> Result<RelatedPerson, ModelError> {
         let v = &owned;
         let r = Reader::for_resource(v, "RelatedPerson");
         r.obj(v, "")?;
@@ -209,7 +200,7 @@ impl RelatedPerson {
             name: r.human_name(v, "")?.map(|n| n.text),
             period_start,
             period_end,
-            raw: raw.unwrap_or_else(|| RawJson::of(&owned)),
+            raw,
         })
     }
 

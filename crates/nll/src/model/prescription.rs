@@ -326,18 +326,15 @@ pub struct MedicationRequest {
 }
 
 impl MedicationRequest {
-    pub fn from_value(owned: Value) -> Result<MedicationRequest, ModelError> {
-        Self::read_with_raw(owned, None)
-    }
-
-    /// Reads it; `raw` is its JSON text when the caller has it already (a slice of the page).
+    /// Reads it from its JSON tree; `raw` is its JSON text (a range of its page, or the tree
+    /// written out: [`Resource::from_value`](super::Resource::from_value)).
     pub(crate) fn read_with_raw(
         owned: Value,
-        raw: Option<RawJson>,
+        raw: RawJson,
     ) -> Result<MedicationRequest, ModelError> {
         let r = Reader::for_resource(&owned, "MedicationRequest");
         let mut m = Self::read(&r, &owned, "", &[])?;
-        m.raw = raw.unwrap_or_else(|| RawJson::of(&owned));
+        m.raw = raw;
         Ok(m)
     }
 
@@ -391,7 +388,7 @@ impl MedicationRequest {
                         format!("{rf} is not among the contained resources"),
                     ));
                 };
-                Some(Patient::from_value(c.clone())?)
+                Some(Patient::read_with_raw(c.clone(), RawJson::of(c))?)
             }
             _ => None,
         };
