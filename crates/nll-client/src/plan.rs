@@ -555,7 +555,8 @@ impl<'a> Lookup<'a> {
         })
     }
 
-    /// Defence in depth for the dos flow: the list info says whether this is a dos patient.
+    /// The list info says whether this is a dos patient: the policy is asked again with that
+    /// (defence in depth for the dos flow), and its context replaces the one from before.
     fn check_dos(&self, found: &mut Found, read: &ListPages) -> Result<(), ClientError> {
         let dos = read
             .list_info
@@ -564,7 +565,11 @@ impl<'a> Lookup<'a> {
             .find_map(|l| l.dos_patient);
         if let Some(dos) = dos {
             found.facts.dos_consent = Some(dos);
-            self.client
+            // The context as the list's facts give it: what may be handed out differs for a dos
+            // patient (Förteckning instead of Aktuella recept), so the buttons shown with the
+            // list are the printouts printing allows.
+            found.ctx = self
+                .client
                 .policy
                 .evaluate(
                     self.who.role,
@@ -581,7 +586,7 @@ impl<'a> Lookup<'a> {
 
     /// Stage 3: the list, then the one masking function.
     fn build(&self, found: Found, read: ListPages, started: Instant) -> Planned {
-        let mut ctx = found.ctx;
+        let ctx = found.ctx;
         let bundles: Vec<&Bundle> = std::iter::once(&found.patient_bundle)
             .chain(read.list_info.iter())
             .chain(read.prescriptions.iter())
@@ -599,12 +604,6 @@ impl<'a> Lookup<'a> {
                 .and_then(|m| self.today.checked_sub_months(Months::new(m))),
         };
         let list = list::build(input, lctx, &self.labels);
-        // What may be handed out depends on whether this is a dos patient, which only the list
-        // says: the buttons shown with the list are the printouts printing allows.
-        ctx.printouts = self
-            .client
-            .policy
-            .printouts(ctx.flow, list.info.dos_patient);
         let masked = masking::mask(&list);
         Planned {
             list,
