@@ -427,8 +427,15 @@ fn the_fake_backend_answers_what_nllc_answers() {
                     let o = nllc(&a.iter().map(String::as_str).collect::<Vec<_>>());
                     assert_eq!(o.status.code(), Some(0), "reasons {pnr} {flow}");
                     let v = json_of(&o, "reasons");
+                    // In the order asked: each answer under its prescription's id.
+                    let answers: Vec<Value> = ids
+                        .iter()
+                        .zip(v["treatmentReasons"].as_array().expect("answers"))
+                        .map(|(id, a)| json!({ "prescriptionId": id, "answer": a }))
+                        .collect();
+                    assert_eq!(answers.len(), ids.len(), "reasons {pnr} {flow}");
                     json!({ "personnummer": pnr, "flow": flow, "consent": consent,
-                            "answers": v["treatmentReasons"] })
+                            "answers": answers })
                 }));
             }
         }

@@ -33,7 +33,7 @@ type Recorded = {
   glnChecks: { text: string; check: GlnCheck }[];
   lookups: { request: RecordedRequest; answer: Answer<LookupResult> }[];
   revealed: { request: RecordedRequest; revealed: Answer<Revealed>[] }[];
-  treatmentReasons: { personnummer: string; flow: Flow; consent: boolean; answers: Answer<TreatmentReasonResult>[] }[];
+  treatmentReasons: { personnummer: string; flow: Flow; consent: boolean; answers: { prescriptionId: string; answer: Answer<TreatmentReasonResult> }[] }[];
 };
 
 export const RECORDED = answersJson as unknown as Recorded;
@@ -119,10 +119,5 @@ export function recordedReveal(req: RecordedRequest, key: string): Revealed | nu
 /** The recorded treatment reason of one prescription in Expediering (patient, variant, consent). */
 export function recordedTreatmentReason(personnummer: string, flow: Flow, consent: boolean, prescriptionId: string): Answer<TreatmentReasonResult> | null {
   const r = RECORDED.treatmentReasons.find((x) => x.personnummer === normal(personnummer) && x.flow === flow && x.consent === consent);
-  if (!r) return null;
-  // Answers are in the order of the shown list's prescriptions.
-  const list = recordedLookup({ login: "farmaceut", personnummer, flow: "expediering", consent: false, identityChecked: false, agent: null, guardian: null, fault: null });
-  if (!list || !("ok" in list)) return null;
-  const i = list.ok.list.list.prescriptions.findIndex((p) => p.id === prescriptionId);
-  return i >= 0 ? (r.answers[i] ?? null) : null;
+  return r?.answers.find((a) => a.prescriptionId === prescriptionId)?.answer ?? null;
 }

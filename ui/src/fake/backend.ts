@@ -272,6 +272,7 @@ export class FakeBackend implements Backend {
     const delay = this.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const fault = this.reasonFaults.shift();
+    // A fault after the read was sent: it has a request id (failed gives it a fresh one).
     if (fault) throw this.failed(flow, { ...fault, requestId: "recorded-request" }, c.result.patientRef);
     if (this.current !== c) throw err("stale", "Svaret gällde en tidigare kund eller sökning och visas därför inte – sök igen om det behövs.", "The answer belonged to an earlier customer or lookup.");
     if ("error" in answer) throw this.failed(flow, answer.error, c.result.patientRef);
