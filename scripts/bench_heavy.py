@@ -10,12 +10,11 @@ import html
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
+
+import test_server
 
 NLLC = os.path.abspath(sys.argv[1])
 STORKUND = "19500125-3060"
@@ -24,40 +23,10 @@ work = tempfile.mkdtemp(prefix="receptdisk-bench-")
 pki = os.path.join(work, "sim-pki")
 
 
-def start_sim():
-    p = subprocess.Popen([NLLC, "sim", "--tls", "--port", "0", "--pki-dir", pki],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = p.stdout.readline().strip()
-    for line in p.stdout:
-        if line.startswith("Avsluta med Ctrl-C"):
-            break
-    return p, base
-
-
-def token(base):
-    """The test server's token exchange as the test pharmacist (mutual TLS, like NLL's)."""
-    ctx = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
-    ctx.load_cert_chain(os.path.join(pki, "client-1.pem"), os.path.join(pki, "client-1-key.pem"))
-    form = urllib.parse.urlencode({
-        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
-        "subject_token": "farmaceut",
-        "subject_token_type": "urn:ietf:params:oauth:token-type:saml2",
-        "client_id": "receptdisk",
-        "client_secret": "test",
-    }).encode()
-    with urllib.request.urlopen(f"{base}/oauth/token", form, context=ctx) as r:
-        return json.load(r)["access_token"]
-
-
 def config(base):
     """A client configuration with a fixed token: no keyring needed for a benchmark."""
-    path = os.path.join(work, "receptdisk.toml")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(f'base_url = "{base}/fhir"\nextra_ca_pem = "{pki}/ca.pem"\n'
-                f'access_log = "{work}/access-log.sqlite3"\n'
-                f'[client_certificate]\npem = "{pki}/client-1.pem"\nkey_pem = "{pki}/client-1-key.pem"\n'
-                f'[token]\nsource = "static"\ntoken = "{token(base)}"\n')
-    return path
+    return test_server.write_config(os.path.join(work, "receptdisk.toml"), base, pki,
+                                    access_log=os.path.join(work, "access-log.sqlite3"))
 
 
 def measure(cmd):
@@ -102,7 +71,7 @@ def html_page(cfg):
 
 def main():
     chromium = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
-    sim, base = start_sim()
+    sim, base = test_server.start(NLLC, pki)
     try:
         cfg = config(base)
         pdf = os.path.join(work, "storkund.pdf")
@@ -128,8 +97,7 @@ def main():
             print("  headless Chromium: not installed (scripts/setup.sh installs it)")
         print("  targets (issue #16): the printout under 250 ms and 64 MiB")
     finally:
-        sim.send_signal(2)
-        sim.wait(timeout=20)
+        test_server.stop(sim)
         shutil.rmtree(work, ignore_errors=True)
 
 

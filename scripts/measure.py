@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+import test_server
+
 BLANK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "blank-webview.py")
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/receptdisk/target"))
 
@@ -108,30 +110,10 @@ def one_run(binary, idle_s):
 def live_home(nllc):
     """A data folder whose configuration points the app at a test server in its own process
     (mutual TLS, a fixed token), as a counter in live mode points at NLL. Returns (home, sim)."""
-    import json
-    import ssl
-    import urllib.parse
-    import urllib.request
     home = tempfile.mkdtemp(prefix="receptdisk-measure-live-")
     pki = os.path.join(home, "sim-pki")
-    sim = subprocess.Popen([nllc, "sim", "--tls", "--pki-dir", pki],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = sim.stdout.readline().strip()
-    for line in sim.stdout:
-        if line.startswith("Avsluta med Ctrl-C"):
-            break
-    ctx = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
-    ctx.load_cert_chain(os.path.join(pki, "client-1.pem"), os.path.join(pki, "client-1-key.pem"))
-    form = urllib.parse.urlencode({
-        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "farmaceut",
-        "subject_token_type": "urn:ietf:params:oauth:token-type:saml2",
-        "client_id": "receptdisk", "client_secret": "test"}).encode()
-    with urllib.request.urlopen(f"{base}/oauth/token", form, context=ctx) as r:
-        token = json.load(r)["access_token"]
-    with open(os.path.join(home, "receptdisk.toml"), "w", encoding="utf-8") as f:
-        f.write(f'base_url = "{base}/fhir"\nextra_ca_pem = "{pki}/ca.pem"\n'
-                f'[client_certificate]\npem = "{pki}/client-1.pem"\nkey_pem = "{pki}/client-1-key.pem"\n'
-                f'[token]\nsource = "static"\ntoken = "{token}"\n')
+    sim, base = test_server.start(nllc, pki)
+    test_server.write_config(os.path.join(home, "receptdisk.toml"), base, pki)
     return home, sim
 
 
@@ -194,8 +176,7 @@ def heavy_patient(binary, live):
         driver.terminate()
         driver.wait(timeout=10)
         if sim:
-            sim.send_signal(2)
-            sim.wait(timeout=20)
+            test_server.stop(sim)
 
 
 def main():

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session, assert_no_axe_violations, test_runner  # noqa: E402
+from wd import Session, assert_no_axe_violations, in_native_window, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -95,14 +95,8 @@ def location_values(key):
 
 
 def answer_save_dialog(path):
-    """The shell's own save dialog (GTK, which WebDriver cannot see): found by its title, the
-    file name replaced by a full path through XTEST, then Enter."""
-    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Spara som"],
-                           capture_output=True, text=True, check=True, timeout=30).stdout.split()
-    subprocess.run(["xdotool", "windowfocus", "--sync", found[-1]], check=True, timeout=10)
-    subprocess.run(["xdotool", "key", "ctrl+a"], check=True, timeout=10)
-    subprocess.run(["xdotool", "type", "--delay", "20", path], check=True, timeout=30)
-    subprocess.run(["xdotool", "key", "Return"], check=True, timeout=10)
+    """The shell's own save dialog: the file name replaced by a full path, then Enter."""
+    in_native_window("^Spara som", ["key", "ctrl+a"], ["type", "--delay", "20", path], ["key", "Return"])
 
 
 def cups_pdfs(since):

@@ -21,7 +21,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from wd import Session, assert_no_axe_violations, test_runner  # noqa: E402
+from wd import Session, assert_no_axe_violations, in_native_window, test_runner  # noqa: E402
 
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
@@ -53,13 +53,8 @@ test = test_runner(results, OUT, "fail-live-", lambda: s)
 
 
 def answer_native_dialog(keys):
-    """The shell's own confirmation dialog (GTK, which WebDriver cannot see): found by its title,
-    focused, answered with keys through XTEST (Escape: Avbryt; alt+j: Ja, ändra)."""
-    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Bekräfta ändring"],
-                           capture_output=True, text=True, check=True, timeout=30).stdout.split()
-    subprocess.run(["xdotool", "windowfocus", found[-1]], check=True, timeout=10)
-    time.sleep(0.3)
-    subprocess.run(["xdotool", "key", keys], check=True, timeout=10)
+    """The shell's own confirmation dialog, answered with keys (Escape: Avbryt; alt+j: Ja, ändra)."""
+    in_native_window("^Bekräfta ändring", ["key", keys])
 
 
 def fill(css, value):

@@ -4,6 +4,7 @@ start-up would otherwise hang forever."""
 import http.client
 import json
 import os
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -191,3 +192,14 @@ def assert_no_axe_violations(session, state):
             lines.append(f"  {rule} ({impact}): {help_}")
             lines += [f"    {target}  {html}\n      {summary}" for target, html, summary in nodes]
         raise AssertionError("\n".join(lines))
+
+
+def in_native_window(title, *steps):
+    """The shell's own GTK windows (its dialogs, which WebDriver cannot see): the visible one whose
+    title matches `title`, focused (waiting until it has the focus), then each step — xdotool's
+    arguments, e.g. ["key", "Escape"] — sent through XTEST."""
+    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title],
+                           capture_output=True, text=True, check=True, timeout=30).stdout.split()
+    subprocess.run(["xdotool", "windowfocus", "--sync", found[-1]], check=True, timeout=10)
+    for step in steps:
+        subprocess.run(["xdotool", *step], check=True, timeout=30)
