@@ -1,6 +1,7 @@
 //! Everything the server serves, for every test patient, parses with `nll::model` — the reader
 //! the client uses — and reads back as the catalogue says; read entry by entry it gives the same
-//! resources as one whole JSON tree would.
+//! resources as one whole JSON tree would; and every MedicationRequest and MedicationDispense is
+//! read by the typed reader, field for field as the general reader reads it.
 
 mod common;
 
@@ -17,12 +18,31 @@ async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
         // Read entry by entry, the page gives the same resources as read from one whole tree.
         let resources: Vec<model::Resource> = b.resources().cloned().collect();
         assert_eq!(resources, whole_tree(&page.text));
+        typed_reading_agrees(&b);
         let next = b.next_url().map(str::to_string);
         out.push(b);
         match next {
             Some(url) => page = c.get(&url).await,
             None => return out,
         }
+    }
+}
+
+/// The server writes prescriptions and dispenses in the canonical shape, so the typed reader
+/// reads each one (it gives up on nothing), and it reads what the general reader reads from the
+/// resource's JSON tree, field for field.
+fn typed_reading_agrees(b: &Bundle) {
+    for r in b.resources() {
+        let label = match r {
+            model::Resource::MedicationRequest(x) => format!("MedicationRequest/{}", x.id),
+            model::Resource::MedicationDispense(x) => format!("MedicationDispense/{}", x.id),
+            _ => continue,
+        };
+        let text = r.raw().text();
+        let typed = model::read_typed(text)
+            .unwrap_or_else(|| panic!("the typed reader gave up on {label}: {text}"));
+        let general = model::Resource::from_value(r.raw().value()).expect("reads");
+        assert_eq!(typed, general, "{label}");
     }
 }
 

@@ -556,3 +556,124 @@ fn errors_display_as_one_line() {
     let e = parse_bundle(r#"{"resourceType":"Bundle","total":"sju"}"#).unwrap_err();
     assert_eq!(e.to_string(), "Bundle: total: not a number");
 }
+
+/// Every MedicationRequest and MedicationDispense of the fixtures, as its own JSON text.
+fn medication_resources() -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for f in [
+        "medication-requests-page1.json",
+        "medication-requests-page2.json",
+        "medication-requests-special.json",
+        "medication-dispenses.json",
+    ] {
+        let b: serde_json::Value = serde_json::from_str(&fixture(f)).unwrap();
+        for e in b["entry"].as_array().unwrap() {
+            out.push(e["resource"].clone());
+        }
+    }
+    out
+}
+
+/// The typed reading of `v` (`None`: it gave up) and the general reader's.
+fn both_readings(v: &serde_json::Value) -> (Option<Resource>, Result<Resource, ModelError>) {
+    let text = v.to_string();
+    (model::read_typed(&text), parse_resource(&text))
+}
+
+#[test]
+fn typed_reading_answers_as_the_general_reader_or_gives_up() {
+    let mut typed = Vec::new();
+    for v in medication_resources() {
+        let (fast, general) = both_readings(&v);
+        if let Some(fast) = fast {
+            assert_eq!(Ok(fast), general, "{}", v["id"]);
+            typed.push(v["id"].as_str().unwrap().to_string());
+        }
+    }
+    // The canonical ones it reads itself: prescriptions with their prescriber, e-prescription,
+    // paper-prescription and credited dispenses.
+    for id in [R1, R2] {
+        assert!(typed.iter().any(|t| t == id), "{id} read typed");
+    }
+    for suffix in ['1', '4', '6'] {
+        let id = format!("d4c3b2a1-0000-4000-8000-00000000000{suffix}");
+        assert!(typed.contains(&id), "{id} read typed");
+    }
+
+    // A contained Patient is left to the general reader.
+    let special: serde_json::Value =
+        serde_json::from_str(&fixture("medication-requests-special.json")).unwrap();
+    let (fast, general) = both_readings(&special["entry"][0]["resource"]);
+    assert!(fast.is_none());
+    assert!(general.is_ok());
+}
+
+#[test]
+fn typed_reading_gives_up_on_forms_it_does_not_know() {
+    let canonical = medication_resources()
+        .into_iter()
+        .find(|v| v["id"] == "d4c3b2a1-0000-4000-8000-000000000001")
+        .unwrap();
+    assert!(both_readings(&canonical).0.is_some());
+    let benefit = canonical["extension"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["url"] == nll::fhir::EXT_BENEFIT)
+        .expect("a benefit extension");
+
+    let variant = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = canonical.clone();
+        change(&mut v);
+        both_readings(&v)
+    };
+    // An "also read" value form: the general reader reads it.
+    let (fast, general) = variant(&|v| {
+        v["extension"][benefit] =
+            serde_json::json!({"url": nll::fhir::EXT_BENEFIT, "valueCoding": {"code": "F"}});
+    });
+    assert!(fast.is_none());
+    match general.unwrap() {
+        Resource::MedicationDispense(d) => assert_eq!(d.benefit.as_deref(), Some("F")),
+        other => panic!("{other:?}"),
+    }
+    // Wrong types, and an array where FHIR has an object: the general reader's error stands.
+    for change in [
+        &(|v: &mut serde_json::Value| v["quantity"]["value"] = "30".into())
+            as &dyn Fn(&mut serde_json::Value),
+        &|v| v["subject"] = serde_json::json!([v["subject"]["reference"]]),
+        &|v| v["extension"][benefit]["valueString"] = serde_json::json!(["med förmån"]),
+        &|v| v["whenHandedOver"] = "i tisdags".into(),
+    ] {
+        let (fast, general) = variant(change);
+        assert!(fast.is_none());
+        assert!(general.is_err());
+    }
+    // Unknown members and extensions are skipped, kept in `raw`, and read alike.
+    let (fast, general) = variant(&|v| {
+        v["nllUnknownElement"] = serde_json::json!({"kept": [1, 2.50, {"a": null}]});
+        v["extension"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"url": "https://example.org/okand", "valueReference": {"reference": "X/1"}}));
+        v["substitution"] = serde_json::Value::Null;
+    });
+    let fast = fast.expect("read typed");
+    assert_eq!(Ok(fast.clone()), general);
+    assert_eq!(
+        fast.raw().value()["nllUnknownElement"]["kept"][1],
+        serde_json::json!(2.50)
+    );
+
+    // A member twice: JSON trees keep the last; the typed reading leaves it to them.
+    let text = canonical.to_string().replacen(
+        "\"status\":\"completed\"",
+        "\"status\":\"in-progress\",\"status\":\"completed\"",
+        1,
+    );
+    assert!(model::read_typed(&text).is_none());
+    match parse_resource(&text).unwrap() {
+        Resource::MedicationDispense(d) => assert_eq!(d.status.as_deref(), Some("completed")),
+        other => panic!("{other:?}"),
+    }
+}

@@ -25,6 +25,23 @@ pub struct DispensingPharmacy {
     pub phone: Option<String>,
 }
 
+impl DispensingPharmacy {
+    /// Whether a contained Location's identifier of this system is the GLN: one of the GLN
+    /// system, else the first without a system.
+    pub(crate) fn takes_gln_from(&self, system: Option<&str>) -> bool {
+        system == Some(F::SYSTEM_GLN) || (system.is_none() && self.gln.is_none())
+    }
+
+    /// `Location/<GLN>` (older examples): the GLN, unless the reference's identifier gave one.
+    pub(crate) fn logical_reference(&mut self, reference: &str) {
+        if let Some(gln) = reference.strip_prefix("Location/") {
+            if self.gln.is_none() && !gln.is_empty() {
+                self.gln = Some(gln.to_string());
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MedicationDispense {
     pub id: String,
@@ -108,22 +125,15 @@ impl MedicationDispense {
                 paper.raw = RawJson::of(c);
                 paper_prescription = Some(Box::new(paper));
             }
-            Some(rf) => {
-                // `MedicationRequest/<id>`, possibly absolute or versioned (`/_history/n`).
-                let tail = rf.split("/_history/").next().unwrap_or(rf);
-                let mut parts = tail.rsplit('/');
-                let rx_id = parts.next().filter(|s| !s.is_empty());
-                let rt = parts.next();
-                match (rt, rx_id) {
-                    (Some("MedicationRequest"), Some(x)) => prescription_id = Some(x.to_string()),
-                    _ => {
-                        return Err(r.err(
-                            "authorizingPrescription[0].reference",
-                            format!("not a MedicationRequest reference: {rf}"),
-                        ))
-                    }
+            Some(rf) => match prescription_id_of(rf) {
+                Some(x) => prescription_id = Some(x),
+                None => {
+                    return Err(r.err(
+                        "authorizingPrescription[0].reference",
+                        format!("not a MedicationRequest reference: {rf}"),
+                    ))
                 }
-            }
+            },
             None => {}
         }
         let paper =
@@ -197,6 +207,18 @@ impl MedicationDispense {
     }
 }
 
+/// The prescription's id in a reference `MedicationRequest/<id>` (also absolute or versioned,
+/// `…/_history/n`); `None` when it references something else.
+pub(crate) fn prescription_id_of(reference: &str) -> Option<String> {
+    let tail = reference.split("/_history/").next().unwrap_or(reference);
+    let mut parts = tail.rsplit('/');
+    let id = parts.next().filter(|s| !s.is_empty());
+    match (parts.next(), id) {
+        (Some("MedicationRequest"), Some(x)) => Some(x.to_string()),
+        _ => None,
+    }
+}
+
 /// `location`: a contained Location ("#pharmacy"), or `Location/<GLN>` with a display, or a
 /// logical `identifier`.
 fn pharmacy(r: &Reader, v: &Value, contained: &[Value]) -> Res<Option<DispensingPharmacy>> {
@@ -224,23 +246,14 @@ fn pharmacy(r: &Reader, v: &Value, contained: &[Value]) -> Res<Option<Dispensing
             for (i, id) in r.array(c, "identifier", &at)?.iter().enumerate() {
                 let p = format!("{}[{i}]", join(&at, "identifier"));
                 r.obj(id, &p)?;
-                let system = r.opt_str(id, "system", &p)?;
-                if system.as_deref() == Some(F::SYSTEM_GLN)
-                    || (system.is_none() && ph.gln.is_none())
-                {
+                if ph.takes_gln_from(r.opt_str(id, "system", &p)?.as_deref()) {
                     ph.gln = r.opt_str(id, "value", &p)?;
                 }
             }
             ph.address = r.first_address(c, "address", &at)?;
             ph.phone = r.telecom(c, "phone", &at)?;
         }
-        Some(rf) => {
-            if let Some(gln) = rf.strip_prefix("Location/") {
-                if ph.gln.is_none() && !gln.is_empty() {
-                    ph.gln = Some(gln.to_string());
-                }
-            }
-        }
+        Some(rf) => ph.logical_reference(&rf),
         None => {}
     }
     Ok(Some(ph))

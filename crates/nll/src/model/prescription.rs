@@ -36,6 +36,20 @@ pub struct ProductDetails {
     pub pack_size: Option<String>,
 }
 
+impl ProductDetails {
+    /// Sets the part a sub-extension's url names (others are not read).
+    pub(crate) fn set(&mut self, url: &str, text: Option<String>) {
+        match url {
+            F::SUB_NAME => self.name = text,
+            F::SUB_SUBSTANCE => self.substance = text,
+            F::SUB_FORM => self.form = text,
+            F::SUB_STRENGTH => self.strength = text,
+            F::SUB_PACK_SIZE => self.pack_size = text,
+            _ => {}
+        }
+    }
+}
+
 impl Medication {
     /// Reads `medicationCodeableConcept` of the resource element at `at`.
     pub(crate) fn read(
@@ -58,27 +72,35 @@ impl Medication {
             });
         };
         let codings = r.codings(cc, key)?;
+        let mut details = ProductDetails::default();
+        if let Some(e) = r.ext(cc, F::EXT_PRODUCT_DETAILS, key)? {
+            for sub in r.extensions(e.v, &e.path)? {
+                details.set(sub.url, r.ext_text(&sub)?);
+            }
+        }
+        let consumable = resource_consumable || r.flag(cc, F::EXT_CONSUMABLE, key)? == Some(true);
+        Ok(Medication::resolve(
+            r.opt_str(cc, "text", key)?,
+            codings,
+            details,
+            consumable,
+        ))
+    }
+
+    /// The product from what its concept says: its codings by system (NPL id, pack, varunummer,
+    /// ATC), its text and the article register's details.
+    pub(crate) fn resolve(
+        text: Option<String>,
+        codings: Vec<Coding>,
+        details: ProductDetails,
+        consumable: bool,
+    ) -> Medication {
         let find = |system: &str| codings.iter().find(|c| c.system.as_deref() == Some(system));
         let npl = find(F::SYSTEM_NPL_ID);
         let pack = find(F::SYSTEM_NPL_PACK_ID);
         let atc = find(F::SYSTEM_ATC);
-        let mut details = ProductDetails::default();
-        if let Some(e) = r.ext(cc, F::EXT_PRODUCT_DETAILS, key)? {
-            for sub in r.extensions(e.v, &e.path)? {
-                let text = r.ext_text(&sub)?;
-                match sub.url {
-                    F::SUB_NAME => details.name = text,
-                    F::SUB_SUBSTANCE => details.substance = text,
-                    F::SUB_FORM => details.form = text,
-                    F::SUB_STRENGTH => details.strength = text,
-                    F::SUB_PACK_SIZE => details.pack_size = text,
-                    _ => {}
-                }
-            }
-        }
-        let consumable = resource_consumable || r.flag(cc, F::EXT_CONSUMABLE, key)? == Some(true);
-        Ok(Medication {
-            text: r.opt_str(cc, "text", key)?,
+        Medication {
+            text,
             npl_id: npl.and_then(|c| c.code.clone()),
             npl_display: npl.and_then(|c| c.display.clone()),
             npl_pack_id: pack.and_then(|c| c.code.clone()),
@@ -89,7 +111,7 @@ impl Medication {
             codings,
             details,
             consumable,
-        })
+        }
     }
 
     /// Product name: the details' name, else `text`, else the NPL display.
@@ -173,16 +195,8 @@ impl Practitioner {
             };
             let cp = join(&p, "code");
             let codings = r.codings(code, &cp)?;
-            let c = codings
-                .iter()
-                .find(|c| c.system.as_deref() == Some(F::SYSTEM_PROFESSION));
-            if let Some(c) = c {
-                profession_code = c.code.clone();
-                profession = c
-                    .display
-                    .clone()
-                    .or(r.opt_str(code, "text", &cp)?)
-                    .or(c.code.clone());
+            if let Some((c, words)) = profession_in(&codings, r.opt_str(code, "text", &cp)?) {
+                (profession_code, profession) = (c, words);
                 break;
             }
         }
@@ -227,6 +241,21 @@ impl Practitioner {
             raw: RawJson::of(v),
         })
     }
+}
+
+/// The profession a qualification's concept names, if a coding is in the profession system:
+/// its code, and its words (the coding's display, else the concept's text, else the code).
+pub(crate) fn profession_in(
+    codings: &[Coding],
+    text: Option<String>,
+) -> Option<(Option<String>, Option<String>)> {
+    let c = codings
+        .iter()
+        .find(|c| c.system.as_deref() == Some(F::SYSTEM_PROFESSION))?;
+    Some((
+        c.code.clone(),
+        c.display.clone().or(text).or(c.code.clone()),
+    ))
 }
 
 /// A FHIR Quantity: the value's decimal text kept.

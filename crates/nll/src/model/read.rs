@@ -273,35 +273,28 @@ impl Reader {
         }
     }
 
-    /// A FHIR Address (`line[]`, `postalCode`, `city`, else `text`) as one line:
-    /// "Storgatan 1, 123 45 Stockholm".
+    /// A FHIR Address (`line[]`, `postalCode`, `city`, else `text`) as one line (see
+    /// [`address_line`]).
     pub fn address(&self, a: &Value, path: &str) -> Res<Option<String>> {
         self.obj(a, path)?;
         let mut lines = Vec::new();
         for (i, l) in self.array(a, "line", path)?.iter().enumerate() {
             match l.as_str() {
-                Some(s) if !s.trim().is_empty() => lines.push(s.trim().to_string()),
-                Some(_) => {}
+                Some(s) => lines.push(s),
                 None => {
                     return Err(self.err(&format!("{}[{i}]", join(path, "line")), "not a string"))
                 }
             }
         }
-        let town: Vec<String> = [
-            self.opt_str(a, "postalCode", path)?,
-            self.opt_str(a, "city", path)?,
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-        if !town.is_empty() {
-            lines.push(town.join(" "));
-        }
-        if lines.is_empty() {
-            return self.opt_str(a, "text", path);
-        }
-        Ok(Some(lines.join(", ")))
+        let postal_code = self.opt_str(a, "postalCode", path)?;
+        let city = self.opt_str(a, "city", path)?;
+        let text = self.opt_str(a, "text", path)?;
+        Ok(address_line(
+            lines,
+            postal_code.as_deref(),
+            city.as_deref(),
+            text,
+        ))
     }
 
     /// `address` element that may be one Address or an array of them (first one read).
@@ -350,16 +343,8 @@ impl Reader {
                 }
             }
         }
-        let joined = given
-            .iter()
-            .cloned()
-            .chain(family.clone())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let display = match text {
-            Some(t) if !t.trim().is_empty() => t,
-            _ if !joined.is_empty() => joined,
-            _ => return Ok(None),
+        let Some(display) = name_text(text, &given, family.as_deref()) else {
+            return Ok(None);
         };
         Ok(Some(HumanName {
             text: display,
@@ -391,9 +376,9 @@ impl Reader {
         }
     }
 
-    /// `text` of every `dosageInstruction[]`, joined with "; ".
+    /// `text` of every `dosageInstruction[]`, joined (see [`dosage_line`]).
     pub fn dosage_text(&self, v: &Value, prefix: &str) -> Res<Option<String>> {
-        let mut parts = Vec::new();
+        let mut texts = Vec::new();
         for (i, d) in self
             .array(v, "dosageInstruction", prefix)?
             .iter()
@@ -401,13 +386,9 @@ impl Reader {
         {
             let p = format!("{}[{i}]", join(prefix, "dosageInstruction"));
             self.obj(d, &p)?;
-            if let Some(t) = self.opt_str(d, "text", &p)? {
-                if !t.trim().is_empty() {
-                    parts.push(t);
-                }
-            }
+            texts.push(self.opt_str(d, "text", &p)?);
         }
-        Ok((!parts.is_empty()).then(|| parts.join("; ")))
+        Ok(dosage_line(texts))
     }
 
     /// `meta.profile[]`.
@@ -432,6 +413,64 @@ impl Reader {
             None => Ok(None),
         }
     }
+}
+
+/// An address as one line: "Storgatan 1, 123 45 Stockholm" (blank lines left out); `text` when
+/// there is neither a line nor a postal code or city.
+pub(crate) fn address_line<'s>(
+    lines: impl IntoIterator<Item = &'s str>,
+    postal_code: Option<&str>,
+    city: Option<&str>,
+    text: Option<String>,
+) -> Option<String> {
+    let mut parts: Vec<String> = lines
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let town: Vec<&str> = [postal_code, city]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    if !town.is_empty() {
+        parts.push(town.join(" "));
+    }
+    if parts.is_empty() {
+        return text;
+    }
+    Some(parts.join(", "))
+}
+
+/// A name as shown: `text`, else the given names and the family name.
+pub(crate) fn name_text(
+    text: Option<String>,
+    given: &[String],
+    family: Option<&str>,
+) -> Option<String> {
+    match text {
+        Some(t) if !t.trim().is_empty() => Some(t),
+        _ => {
+            let joined = given
+                .iter()
+                .map(String::as_str)
+                .chain(family)
+                .collect::<Vec<_>>()
+                .join(" ");
+            (!joined.is_empty()).then_some(joined)
+        }
+    }
+}
+
+/// Every `dosageInstruction[].text` that says something, joined with "; ".
+pub(crate) fn dosage_line(texts: impl IntoIterator<Item = Option<String>>) -> Option<String> {
+    let parts: Vec<String> = texts
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 fn path_or_root(path: &str) -> &str {
