@@ -587,12 +587,11 @@ impl<'a> Lookup<'a> {
     /// Stage 3: the list, then the one masking function.
     fn build(&self, found: Found, read: ListPages, started: Instant) -> Planned {
         let ctx = found.ctx;
-        let bundles: Vec<&Bundle> = std::iter::once(&found.patient_bundle)
-            .chain(read.list_info.iter())
-            .chain(read.prescriptions.iter())
-            .chain(read.dispenses.iter())
-            .chain(read.locks.iter())
-            .collect();
+        let bundles = std::iter::once(found.patient_bundle)
+            .chain(read.list_info)
+            .chain(read.prescriptions)
+            .chain(read.dispenses)
+            .chain(read.locks);
         let input = ListInput::from_bundles(bundles);
         let lctx = ListContext {
             flow: ctx.flow,

@@ -45,19 +45,23 @@ pub struct ListInput {
 impl ListInput {
     /// Sorts resources of every page of every response into their places. OperationOutcomes
     /// and RelatedPersons are not list content and are left out; unknown resources are counted.
-    pub fn from_resources<'a>(resources: impl IntoIterator<Item = &'a Resource>) -> ListInput {
+    /// The resources are moved, not copied, and without their JSON text (`raw`): the list reads
+    /// typed fields only, and so the pages' text is let go before the list is built (a heavy
+    /// patient's pages are megabytes).
+    pub fn from_resources(resources: impl IntoIterator<Item = Resource>) -> ListInput {
         let mut input = ListInput::default();
-        for r in resources {
+        for mut r in resources {
+            r.forget_raw();
             match r {
                 Resource::Patient(p) => {
                     if input.patient.is_none() {
-                        input.patient = Some((**p).clone());
+                        input.patient = Some(*p);
                     }
                 }
-                Resource::ListInfo(li) => input.list_info = Some(li.clone()),
-                Resource::MedicationRequest(rx) => input.prescriptions.push((**rx).clone()),
-                Resource::MedicationDispense(d) => input.dispenses.push((**d).clone()),
-                Resource::DataLock(l) => input.locks.push(l.clone()),
+                Resource::ListInfo(li) => input.list_info = Some(li),
+                Resource::MedicationRequest(rx) => input.prescriptions.push(*rx),
+                Resource::MedicationDispense(d) => input.dispenses.push(*d),
+                Resource::DataLock(l) => input.locks.push(l),
                 Resource::RelatedPerson(_) | Resource::OperationOutcome(_) => {}
                 Resource::Other(o) => input.unknown.push(o.label()),
             }
@@ -66,9 +70,12 @@ impl ListInput {
     }
 
     /// [`ListInput::from_resources`] over whole Bundles (every page).
-    pub fn from_bundles<'a>(bundles: impl IntoIterator<Item = &'a model::Bundle>) -> ListInput {
-        let all: Vec<&Resource> = bundles.into_iter().flat_map(|b| b.resources()).collect();
-        ListInput::from_resources(all)
+    pub fn from_bundles(bundles: impl IntoIterator<Item = model::Bundle>) -> ListInput {
+        ListInput::from_resources(
+            bundles
+                .into_iter()
+                .flat_map(|b| b.entries.into_iter().map(|e| e.resource)),
+        )
     }
 }
 

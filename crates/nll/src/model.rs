@@ -248,10 +248,12 @@ impl RawJson {
     }
 }
 
+/// `null`: no JSON kept (one shared text, so letting a resource's JSON go allocates nothing).
 impl Default for RawJson {
     fn default() -> Self {
+        static NULL: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
         RawJson {
-            text: "null".into(),
+            text: NULL.get_or_init(|| "null".into()).clone(),
             range: 0..4,
         }
     }
@@ -336,6 +338,26 @@ impl Resource {
             Resource::RelatedPerson(_) => "RelatedPerson",
             Resource::OperationOutcome(_) => "OperationOutcome",
             Resource::Other(o) => &o.resource_type,
+        }
+    }
+
+    /// Lets the resource's JSON text go (`raw` becomes `null`), its contained resources' too:
+    /// for holders of the typed fields only, so that a page's text is not kept alive.
+    pub fn forget_raw(&mut self) {
+        match self {
+            Resource::Patient(x) => x.raw = RawJson::default(),
+            Resource::MedicationRequest(x) => x.forget_raw(),
+            Resource::MedicationDispense(x) => {
+                x.raw = RawJson::default();
+                if let Some(rx) = &mut x.paper_prescription {
+                    rx.forget_raw();
+                }
+            }
+            Resource::ListInfo(x) => x.raw = RawJson::default(),
+            Resource::DataLock(x) => x.raw = RawJson::default(),
+            Resource::RelatedPerson(x) => x.raw = RawJson::default(),
+            Resource::OperationOutcome(x) => x.raw = RawJson::default(),
+            Resource::Other(x) => x.raw = RawJson::default(),
         }
     }
 

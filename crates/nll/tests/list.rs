@@ -62,7 +62,29 @@ fn margareta(with_locks: bool) -> ListInput {
         files.push("datalocks-margareta.json");
     }
     let bundles: Vec<Bundle> = files.into_iter().map(fixture).collect();
-    ListInput::from_bundles(&bundles)
+    ListInput::from_bundles(bundles)
+}
+
+#[test]
+fn the_list_input_holds_typed_fields_without_the_pages_text() {
+    let input = margareta(true);
+    assert!(!input.dispenses.is_empty() && !input.prescriptions.is_empty());
+    let raws = input
+        .dispenses
+        .iter()
+        .map(|d| &d.raw)
+        .chain(input.prescriptions.iter().map(|r| &r.raw))
+        .chain(
+            input
+                .prescriptions
+                .iter()
+                .filter_map(|r| r.requester.as_ref().map(|p| &p.raw)),
+        )
+        .chain(input.patient.iter().map(|p| &p.raw))
+        .chain(input.locks.iter().map(|l| &l.raw));
+    for raw in raws {
+        assert_eq!(raw.text(), "null");
+    }
 }
 
 fn rx_id(n: u8) -> String {
@@ -477,7 +499,7 @@ fn protected_patient_is_detected() {
         fixture("listinfo-protected.json"),
     ];
     let l = build(
-        ListInput::from_bundles(&bundles),
+        ListInput::from_bundles(bundles),
         ctx(Flow::Expediering, Some(d(2023, 3, 15))),
         &labels(),
     );
@@ -493,7 +515,7 @@ fn protected_patient_is_detected() {
 fn patient_without_personnummer_from_contained_patient() {
     let bundles = [fixture("medication-requests-special.json")];
     let l = build(
-        ListInput::from_bundles(&bundles),
+        ListInput::from_bundles(bundles),
         ctx(Flow::Expediering, Some(d(2023, 3, 15))),
         &labels(),
     );
@@ -514,7 +536,7 @@ fn patient_without_personnummer_from_contained_patient() {
 fn samordningsnummer_patient() {
     let bundles = [fixture("patient-samordningsnummer.json")];
     let l = build(
-        ListInput::from_bundles(&bundles),
+        ListInput::from_bundles(bundles),
         ctx(Flow::Expediering, None),
         &labels(),
     );
@@ -533,7 +555,7 @@ fn unknown_resources_are_counted() {
     let mut bundles = vec![parse_bundle(json).unwrap()];
     bundles.push(fixture("patient-margareta.json"));
     let l = build(
-        ListInput::from_bundles(&bundles),
+        ListInput::from_bundles(bundles),
         ctx(Flow::Expediering, None),
         &labels(),
     );

@@ -43,7 +43,7 @@ fn margareta_input() -> ListInput {
     .into_iter()
     .map(fixture)
     .collect();
-    ListInput::from_bundles(&bundles)
+    ListInput::from_bundles(bundles)
 }
 
 fn margareta() -> Patient {
@@ -467,7 +467,7 @@ fn unknown_resource_ids_are_dropped_for_protected_patients() {
         )
         .unwrap(),
     ];
-    let list = build(ListInput::from_bundles(&bundles), ctx(), &labels());
+    let list = build(ListInput::from_bundles(bundles), ctx(), &labels());
     assert_eq!(list.unknown_resources, ["Location/7350005042103"]);
     let m = mask(&list);
     assert_eq!(m.list.unknown_resources, ["Location"]);

@@ -552,6 +552,17 @@ impl MedicationRequest {
         })
     }
 
+    /// Lets its JSON text go, and its contained resources' (see [`Resource::forget_raw`](super::Resource::forget_raw)).
+    pub(crate) fn forget_raw(&mut self) {
+        self.raw = RawJson::default();
+        if let Some(p) = &mut self.requester {
+            p.raw = RawJson::default();
+        }
+        if let Some(p) = &mut self.contained_patient {
+            p.raw = RawJson::default();
+        }
+    }
+
     /// Locally built label `MedicationRequest/<id>` (what a dispense's `authorizingPrescription`
     /// references).
     pub fn reference(&self) -> String {
