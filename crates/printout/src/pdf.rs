@@ -226,11 +226,47 @@ pub fn write(layout: &Layout) -> Vec<u8> {
             )
         })
         .collect();
-    pdf.with_pages(pages).save(
-        &PdfSaveOptions {
-            subset_fonts: false,
-            ..PdfSaveOptions::default()
-        },
-        &mut Vec::new(),
-    )
+    let pdf = pdf.with_pages(pages);
+    let options = PdfSaveOptions {
+        subset_fonts: false,
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut doc = printpdf::to_lopdf_doc(pdf, &options, &mut Vec::new());
+    compress(&mut doc);
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = doc.save_to(&mut out);
+    out
+}
+
+/// Deflate level of the streams. lopdf's own `compress` uses the best (9). Measured on a
+/// 71-page printout (`cargo bench -p printout`): level 9 compresses in 22 ms to 226 KB, level 3
+/// in 9 ms to 246 KB, level 1 in 6 ms but to 434 KB.
+const DEFLATE_LEVEL: u32 = 3;
+
+/// Compresses every stream that allows it and is not compressed yet (FlateDecode), as lopdf's
+/// `Document::compress` does, at [`DEFLATE_LEVEL`]; a stream is left as is when compressing
+/// does not make it smaller.
+fn compress(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut z = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 4),
+            flate2::Compression::new(DEFLATE_LEVEL),
+        );
+        let Ok(packed) = z.write_all(&stream.content).and_then(|()| z.finish()) else {
+            continue;
+        };
+        if packed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
 }
