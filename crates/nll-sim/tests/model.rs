@@ -1,7 +1,8 @@
 //! Everything the server serves, for every test patient, parses with `nll::model` — the reader
 //! the client uses — and reads back as the catalogue says; read entry by entry it gives the same
-//! resources as one whole JSON tree would; and every MedicationRequest and MedicationDispense is
-//! read by the typed reader, field for field as the general reader reads it.
+//! resources as one whole JSON tree would, in one pass as step by step; and every
+//! MedicationRequest and MedicationDispense is read by the typed reader, field for field as the
+//! general reader reads it.
 
 mod common;
 
@@ -15,6 +16,9 @@ async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
     let mut page = first;
     loop {
         let b = model::parse_bundle(&page.text).unwrap_or_else(|e| panic!("{e}\n{}", page.text));
+        // The page is read in one pass, and that pass reads what the step-by-step one does.
+        let streamed = model::parse_bundle_streamed(&page.text).expect("read in one pass");
+        assert_eq!(streamed, model::parse_bundle_checked(&page.text).unwrap());
         // Read entry by entry, the page gives the same resources as read from one whole tree.
         let resources: Vec<model::Resource> = b.resources().cloned().collect();
         assert_eq!(resources, whole_tree(&page.text));

@@ -141,6 +141,7 @@
 mod basic;
 mod dispense;
 mod outcome;
+mod page;
 mod patient;
 mod prescription;
 pub(crate) mod read;
@@ -149,7 +150,6 @@ mod typed;
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 pub use basic::{DataLock, ListInfo};
@@ -419,111 +419,10 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Reads a Bundle from its JSON text, entry by entry: the Bundle's own members are parsed
-    /// alone, then each entry on its own, its resource read into the model (typed where it can,
-    /// with its own `raw`) before the next entry is parsed.
+    /// Reads a Bundle from its JSON text, entry by entry, each resource read into the model
+    /// (typed where it can, with its own `raw`) as its entry is met (see [`page`]).
     pub fn parse(json: &str) -> Result<Bundle, ModelError> {
-        // Each resource's `raw` is a range of this one copy of the page.
-        let page: Arc<str> = json.into();
-        let json: &str = &page;
-        let members: std::collections::BTreeMap<String, &RawValue> =
-            match serde_json::from_str(json) {
-                Ok(m) => m,
-                // Not an object (or not JSON): the same error a whole reading would give.
-                Err(_) => {
-                    let v = parse_json(json)?;
-                    Reader::for_resource(&v, "Bundle").obj(&v, "")?;
-                    return Err(ModelError::Json("not a JSON object".into()));
-                }
-            };
-        let mut shell = serde_json::Map::new();
-        for (k, raw) in &members {
-            if k != "entry" {
-                shell.insert(k.clone(), parse_json(raw.get())?);
-            }
-        }
-        let v = Value::Object(shell);
-        let r = Reader::for_resource(&v, "Bundle");
-        let rt = r.req_str(&v, "resourceType", "")?;
-        if rt != "Bundle" {
-            return Err(r.err("resourceType", format!("expected Bundle, got {rt}")));
-        }
-        let total = match r.get(&v, "total") {
-            None => None,
-            Some(Value::Number(n)) => Some(
-                n.as_u64()
-                    .ok_or_else(|| r.err("total", "not an unsignedInt"))?,
-            ),
-            Some(_) => return Err(r.err("total", "not a number")),
-        };
-        let mut links = Vec::new();
-        for (i, l) in r.array(&v, "link", "")?.iter().enumerate() {
-            let p = format!("link[{i}]");
-            r.obj(l, &p)?;
-            links.push(Link {
-                relation: r.req_str(l, "relation", &p)?,
-                url: r.req_str(l, "url", &p)?,
-            });
-        }
-        let id = r.opt_str(&v, "id", "")?;
-        let bundle_type = r.opt_str(&v, "type", "")?;
-        let raw_entries: Vec<&RawValue> = match members.get("entry") {
-            None => Vec::new(),
-            Some(raw) if raw.get() == "null" => Vec::new(),
-            Some(raw) => {
-                serde_json::from_str(raw.get()).map_err(|_| r.err("entry", "not a JSON array"))?
-            }
-        };
-        let mut entries = Vec::with_capacity(raw_entries.len());
-        let mut kept = Vec::with_capacity(raw_entries.len());
-        for (i, raw) in raw_entries.into_iter().enumerate() {
-            let p = format!("entry[{i}]");
-            let mut members: std::collections::BTreeMap<String, &RawValue> =
-                serde_json::from_str(raw.get()).map_err(|_| r.err(&p, "not a JSON object"))?;
-            let resource = members
-                .remove("resource")
-                .filter(|t| t.get() != "null")
-                .ok_or_else(|| r.err(&format!("{p}.resource"), "missing"))?;
-            // The entry without its resource, kept for `raw`: `fullUrl` and `search`.
-            let mut e = serde_json::Map::new();
-            for (k, m) in members {
-                e.insert(k, parse_json(m.get())?);
-            }
-            let e = Value::Object(e);
-            let search_mode = match r.opt_obj(&e, "search", &p)? {
-                Some(s) => r.opt_str(s, "mode", &format!("{p}.search"))?,
-                None => None,
-            };
-            let full_url = r.opt_str(&e, "fullUrl", &p)?;
-            let resource = match typed::read(&page, resource.get()) {
-                Some(typed) => typed,
-                None => {
-                    let v = parse_json(resource.get())?;
-                    if !v.is_object() {
-                        return Err(r.err(&format!("{p}.resource"), "not a JSON object"));
-                    }
-                    Resource::read_with_raw(v, RawJson::within(&page, resource.get()))?
-                }
-            };
-            entries.push(Entry {
-                full_url,
-                search_mode,
-                resource,
-            });
-            kept.push(e);
-        }
-        let mut v = v;
-        if members.contains_key("entry") {
-            v["entry"] = Value::Array(kept);
-        }
-        Ok(Bundle {
-            id,
-            bundle_type,
-            total,
-            links,
-            entries,
-            raw: RawJson::of(&v),
-        })
+        page::read(json.into())
     }
 
     /// The `next` page's URL, if there is one.
@@ -606,6 +505,20 @@ fn parse_json(json: &str) -> Result<Value, ModelError> {
 pub fn read_typed(json: &str) -> Option<Resource> {
     let page: Arc<str> = json.into();
     typed::read(&page, &page)
+}
+
+/// The one-pass reading of a page alone (`page::streamed`): `None` where it stops and the
+/// step-by-step reading would read the page. Public for the tests that compare the two.
+#[doc(hidden)]
+pub fn parse_bundle_streamed(json: &str) -> Option<Bundle> {
+    page::streamed_bundle(json.into())
+}
+
+/// The step-by-step reading of a page alone (`page::checked`). Public for the tests that
+/// compare the two.
+#[doc(hidden)]
+pub fn parse_bundle_checked(json: &str) -> Result<Bundle, ModelError> {
+    page::checked(&json.into())
 }
 
 /// Reads a searchset Bundle, entry by entry.

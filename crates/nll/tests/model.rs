@@ -677,3 +677,76 @@ fn typed_reading_gives_up_on_forms_it_does_not_know() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_page_is_read_in_one_pass_as_step_by_step() {
+    for f in [
+        "datalocks-margareta.json",
+        "listinfo-margareta.json",
+        "listinfo-protected.json",
+        "medication-dispenses.json",
+        "medication-requests-page1.json",
+        "medication-requests-page2.json",
+        "medication-requests-special.json",
+        "patient-margareta.json",
+        "patient-none.json",
+        "patient-protected.json",
+        "patient-samordningsnummer.json",
+        "related-person.json",
+    ] {
+        let text = fixture(f);
+        let streamed = model::parse_bundle_streamed(&text).unwrap_or_else(|| panic!("{f}"));
+        assert_eq!(streamed, model::parse_bundle_checked(&text).unwrap(), "{f}");
+    }
+    // `entry: null` is no entries, read in one pass.
+    let null_entry = r#"{"resourceType":"Bundle","type":"searchset","entry":null}"#;
+    let b = model::parse_bundle_streamed(null_entry).expect("one pass");
+    assert!(b.entries.is_empty());
+    assert_eq!(b, model::parse_bundle_checked(null_entry).unwrap());
+}
+
+#[test]
+fn an_unusual_page_is_read_step_by_step_and_its_problem_named() {
+    let dispense = fixture("medication-dispenses.json");
+    let first: serde_json::Value = serde_json::from_str(&dispense).unwrap();
+    let resource = first["entry"][0]["resource"].to_string();
+    for json in [
+        // An entry without its resource, or with something else there.
+        r#"{"resourceType":"Bundle","entry":[{"fullUrl":"x"}]}"#.to_string(),
+        r#"{"resourceType":"Bundle","entry":[{"resource":[1]}]}"#.to_string(),
+        r#"{"resourceType":"Bundle","entry":[{"resource":null}]}"#.to_string(),
+        // `entry` not an array, an entry not an object.
+        r#"{"resourceType":"Bundle","entry":{"resource":{}}}"#.to_string(),
+        r#"{"resourceType":"Bundle","entry":[7]}"#.to_string(),
+        // A member twice: JSON trees keep the last one.
+        format!(r#"{{"resourceType":"Bundle","entry":[{{"resource":{resource}}}],"entry":[]}}"#),
+        format!(
+            r#"{{"resourceType":"Bundle","total":1,"total":2,"entry":[{{"resource":{resource}}}]}}"#
+        ),
+        format!(
+            r#"{{"resourceType":"Bundle","entry":[{{"resource":{resource},"resource":{resource}}}]}}"#
+        ),
+        // A resource the reader refuses; text after the page.
+        r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationDispense"}}]}"#
+            .to_string(),
+        format!(r#"{{"resourceType":"Bundle","entry":[{{"resource":{resource}}}]}} x"#),
+        // Not a Bundle.
+        resource.clone(),
+        "[]".to_string(),
+    ] {
+        assert!(model::parse_bundle_streamed(&json).is_none(), "{json}");
+        assert_eq!(
+            parse_bundle(&json),
+            model::parse_bundle_checked(&json),
+            "{json}"
+        );
+    }
+    let twice = format!(
+        r#"{{"resourceType":"Bundle","total":1,"total":2,"entry":[{{"resource":{resource}}}]}}"#
+    );
+    assert_eq!(parse_bundle(&twice).unwrap().total, Some(2));
+    assert_eq!(
+        malformed(r#"{"resourceType":"Bundle","entry":[{"fullUrl":"x"}]}"#).1,
+        "entry[0].resource"
+    );
+}

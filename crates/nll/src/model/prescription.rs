@@ -13,7 +13,6 @@ use crate::fhir as F;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Medication {
     pub text: Option<String>,
-    pub codings: Vec<Coding>,
     pub npl_id: Option<String>,
     pub npl_display: Option<String>,
     pub npl_pack_id: Option<String>,
@@ -87,28 +86,39 @@ impl Medication {
         ))
     }
 
-    /// The product from what its concept says: its codings by system (NPL id, pack, varunummer,
-    /// ATC), its text and the article register's details.
+    /// The product from what its concept says: its codings by system (the first of each of NPL
+    /// id, pack, varunummer and ATC), its text and the article register's details.
     pub(crate) fn resolve(
         text: Option<String>,
-        codings: Vec<Coding>,
+        codings: impl IntoIterator<Item = Coding>,
         details: ProductDetails,
         consumable: bool,
     ) -> Medication {
-        let find = |system: &str| codings.iter().find(|c| c.system.as_deref() == Some(system));
-        let npl = find(F::SYSTEM_NPL_ID);
-        let pack = find(F::SYSTEM_NPL_PACK_ID);
-        let atc = find(F::SYSTEM_ATC);
+        let (mut npl, mut pack, mut varunummer, mut atc) = (None, None, None, None);
+        for c in codings {
+            let slot = match c.system.as_deref() {
+                Some(F::SYSTEM_NPL_ID) => &mut npl,
+                Some(F::SYSTEM_NPL_PACK_ID) => &mut pack,
+                Some(F::SYSTEM_VARUNUMMER) => &mut varunummer,
+                Some(F::SYSTEM_ATC) => &mut atc,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(c);
+            }
+        }
+        let (npl_id, npl_display) = npl.map(|c| (c.code, c.display)).unwrap_or_default();
+        let (npl_pack_id, npl_pack_display) = pack.map(|c| (c.code, c.display)).unwrap_or_default();
+        let (atc, atc_display) = atc.map(|c| (c.code, c.display)).unwrap_or_default();
         Medication {
             text,
-            npl_id: npl.and_then(|c| c.code.clone()),
-            npl_display: npl.and_then(|c| c.display.clone()),
-            npl_pack_id: pack.and_then(|c| c.code.clone()),
-            npl_pack_display: pack.and_then(|c| c.display.clone()),
-            varunummer: find(F::SYSTEM_VARUNUMMER).and_then(|c| c.code.clone()),
-            atc: atc.and_then(|c| c.code.clone()),
-            atc_display: atc.and_then(|c| c.display.clone()),
-            codings,
+            npl_id,
+            npl_display,
+            npl_pack_id,
+            npl_pack_display,
+            varunummer: varunummer.and_then(|c| c.code),
+            atc,
+            atc_display,
             details,
             consumable,
         }

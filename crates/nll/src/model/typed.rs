@@ -542,7 +542,7 @@ fn medication(
         }
     }
     let consumable = resource_consumable || flag(&cc.extension, F::EXT_CONSUMABLE)? == Some(true);
-    let codings = cc.coding.into_iter().map(Coding::from).collect();
+    let codings = cc.coding.into_iter().map(Coding::from);
     Ok(Medication::resolve(cc.text, codings, details, consumable))
 }
 
