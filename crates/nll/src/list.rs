@@ -615,6 +615,8 @@ pub fn build(mut input: ListInput, ctx: ListContext, labels: &[String]) -> Medic
         hidden_window,
     });
 
+    let unknown_resources = std::mem::take(&mut input.unknown);
+    drop_aside(input);
     MedicationList {
         patient,
         info,
@@ -623,8 +625,17 @@ pub fn build(mut input: ListInput, ctx: ListContext, labels: &[String]) -> Medic
         dispenses,
         locks: lock_views,
         notices,
-        unknown_resources: input.unknown,
+        unknown_resources,
     }
+}
+
+/// Frees what NLL answered on another thread: for a heavy patient that is some hundred thousand
+/// strings (about 10 ms), and the list is what the counter waits for. Without a thread to be
+/// had, the input is freed here (with the closure that held it).
+fn drop_aside(input: ListInput) {
+    let _ = std::thread::Builder::new()
+        .name("list-input-drop".into())
+        .spawn(move || drop(input));
 }
 
 struct NoticeFacts<'a> {

@@ -247,26 +247,49 @@ const DEFLATE_LEVEL: u32 = 3;
 
 /// Compresses every stream that allows it and is not compressed yet (FlateDecode), as lopdf's
 /// `Document::compress` does, at [`DEFLATE_LEVEL`]; a stream is left as is when compressing
-/// does not make it smaller.
+/// does not make it smaller. The pages' streams are shared between two threads where the
+/// machine has two cores: they are independent, and a 127-page printout has 127 of them.
 fn compress(doc: &mut lopdf::Document) {
+    let streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => {
+                Some(s)
+            }
+            _ => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    if threads < 2 {
+        streams.into_iter().for_each(deflate);
+        return;
+    }
+    let (mut even, mut odd) = (Vec::new(), Vec::new());
+    for (i, s) in streams.into_iter().enumerate() {
+        if i % 2 == 0 {
+            even.push(s)
+        } else {
+            odd.push(s)
+        }
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(|| odd.into_iter().for_each(deflate));
+        even.into_iter().for_each(deflate);
+    });
+}
+
+fn deflate(stream: &mut lopdf::Stream) {
     use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut z = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 4),
-            flate2::Compression::new(DEFLATE_LEVEL),
-        );
-        let Ok(packed) = z.write_all(&stream.content).and_then(|()| z.finish()) else {
-            continue;
-        };
-        if packed.len() + 19 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(stream.content.len() / 4),
+        flate2::Compression::new(DEFLATE_LEVEL),
+    );
+    let Ok(packed) = z.write_all(&stream.content).and_then(|()| z.finish()) else {
+        return;
+    };
+    if packed.len() + 19 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
     }
 }
