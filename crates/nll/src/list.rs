@@ -50,6 +50,12 @@ impl ListInput {
     /// patient's pages are megabytes).
     pub fn from_resources(resources: impl IntoIterator<Item = Resource>) -> ListInput {
         let mut input = ListInput::default();
+        input.sort_in(resources);
+        input
+    }
+
+    fn sort_in(&mut self, resources: impl IntoIterator<Item = Resource>) {
+        let input = self;
         for mut r in resources {
             r.forget_raw();
             match r {
@@ -66,16 +72,31 @@ impl ListInput {
                 Resource::Other(o) => input.unknown.push(o.label()),
             }
         }
-        input
     }
 
     /// [`ListInput::from_resources`] over whole Bundles (every page).
     pub fn from_bundles(bundles: impl IntoIterator<Item = model::Bundle>) -> ListInput {
-        ListInput::from_resources(
+        let bundles: Vec<model::Bundle> = bundles.into_iter().collect();
+        let mut input = ListInput::default();
+        // Room for all of them at once: thousands of dispenses are not grown into by doubling.
+        input.prescriptions.reserve(
+            bundles
+                .iter()
+                .map(|b| b.medication_requests().count())
+                .sum(),
+        );
+        input.dispenses.reserve(
+            bundles
+                .iter()
+                .map(|b| b.medication_dispenses().count())
+                .sum(),
+        );
+        input.sort_in(
             bundles
                 .into_iter()
                 .flat_map(|b| b.entries.into_iter().map(|e| e.resource)),
-        )
+        );
+        input
     }
 }
 
@@ -388,37 +409,41 @@ fn locked_hidden(
 
 /// One item per id, the highest `meta.versionId` (numeric when it is a number), first seen on a
 /// tie; order of first appearance kept.
-fn dedup<T>(items: Vec<T>, id_version: impl Fn(&T) -> (String, Option<String>)) -> Vec<T> {
+fn dedup<T>(items: &mut Vec<T>, id_version: impl Fn(&T) -> (String, Option<String>)) {
     let rank = |v: &Option<String>| {
         v.as_deref()
             .and_then(|x| x.parse::<u64>().ok())
             .unwrap_or(0)
     };
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<T> = Vec::with_capacity(items.len());
-    for item in items {
-        let (id, version) = id_version(&item);
-        match index.get(&id) {
-            Some(&i) => {
-                if rank(&version) > rank(&id_version(&out[i]).1) {
-                    out[i] = item;
+    // In place: thousands of dispenses are not moved into a second vector.
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut keep = vec![true; items.len()];
+    for i in 0..items.len() {
+        let (id, version) = id_version(&items[i]);
+        match first.get(&id) {
+            Some(&j) => {
+                if rank(&version) > rank(&id_version(&items[j]).1) {
+                    items.swap(i, j);
                 }
+                keep[i] = false;
             }
             None => {
-                index.insert(id, out.len());
-                out.push(item);
+                first.insert(id, i);
             }
         }
     }
-    out
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Builds the list. `labels` are the policy's protection labels (`Policy::protection_labels`).
 pub fn build(mut input: ListInput, ctx: ListContext, labels: &[String]) -> MedicationList {
     // Paging can hand the same resource over twice (a page boundary shifting under a change):
     // keep one of each, the highest version, so nothing is counted twice.
-    input.prescriptions = dedup(input.prescriptions, |r| (r.id.clone(), r.version.clone()));
-    input.dispenses = dedup(input.dispenses, |d| (d.id.clone(), d.version.clone()));
+    dedup(&mut input.prescriptions, |r| {
+        (r.id.clone(), r.version.clone())
+    });
+    dedup(&mut input.dispenses, |d| (d.id.clone(), d.version.clone()));
     let flow = ctx.flow;
     let as_of = ctx.as_of;
     let patient = patient_view(&input, &ctx, labels);

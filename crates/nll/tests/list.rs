@@ -66,6 +66,28 @@ fn margareta(with_locks: bool) -> ListInput {
 }
 
 #[test]
+fn a_resource_handed_over_twice_is_shown_once_in_its_highest_version() {
+    let plain = build(margareta(false), ctx(Flow::EgnaUppgifter, None), &labels());
+    let mut input = margareta(false);
+    let first = input.dispenses[0].clone();
+    // A later version on a later page, and an older one after it.
+    let mut newer = first.clone();
+    newer.version = Some("9".into());
+    newer.packages = Some(7);
+    let mut older = first.clone();
+    older.version = Some("0".into());
+    older.packages = Some(1);
+    input.dispenses.push(newer);
+    input.dispenses.push(older);
+    let l = build(input, ctx(Flow::EgnaUppgifter, None), &labels());
+    let ids =
+        |l: &nll::MedicationList| l.dispenses.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&l), ids(&plain), "one of each, in the order first seen");
+    let shown = l.dispenses.iter().find(|d| d.id == first.id).unwrap();
+    assert_eq!(shown.packages, Some(7));
+}
+
+#[test]
 fn the_list_input_holds_typed_fields_without_the_pages_text() {
     let input = margareta(true);
     assert!(!input.dispenses.is_empty() && !input.prescriptions.is_empty());
