@@ -8,9 +8,10 @@
 //! byte of JSON), and a MedicationRequest or MedicationDispense of the canonical shape is read
 //! typed, straight from its text (`typed`); anything else, and any form that reading is not
 //! sure of, goes through a JSON tree of the one resource and the general reader below.
-//! Decimals keep their text (serde_json's `arbitrary_precision`): `1.50` stays `"1.50"`. A known element of the wrong type (a string
-//! where a date belongs, an object where an array belongs) is an error naming the resource and
-//! the element, e.g. `MedicationRequest/7c1…: dispenseRequest.validityPeriod.end: not a date`.
+//! Decimals keep their text (serde_json's `arbitrary_precision`): `1.50` stays `"1.50"`. A
+//! known element of the wrong type (a string where a date belongs, an object where an array
+//! belongs) is an error naming the resource and the element, e.g.
+//! `MedicationRequest/7c1…: dispenseRequest.validityPeriod.end: not a date`.
 //!
 //! Strings read "as text" below accept `valueString`, `valueCode`, `valueId`, `valueUri`,
 //! `valueIdentifier.value`, `valueCoding.code`, `valueInteger`, `valueDecimal`.

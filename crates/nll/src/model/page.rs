@@ -11,7 +11,6 @@
 //! read again step by step ([`checked`]), which says where the problem is in the same words
 //! whatever stopped the first pass.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -121,13 +120,11 @@ impl<'de> Visitor<'de> for Entries<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        let index = Cell::new(0);
         while let Some(e) = seq.next_element_seed(EntrySeed {
             page: self.page,
-            index: &index,
+            index: out.len(),
         })? {
             out.push(e);
-            index.set(index.get() + 1);
         }
         Ok(out)
     }
@@ -136,7 +133,7 @@ impl<'de> Visitor<'de> for Entries<'_> {
 /// One entry: its resource read at once, its other members kept.
 struct EntrySeed<'p> {
     page: &'p Arc<str>,
-    index: &'p Cell<usize>,
+    index: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
@@ -163,18 +160,16 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
                     return Err(stop());
                 }
                 let text: &RawValue = map.next_value()?;
-                resource = Some(read_resource(self.page, text.get()).ok_or_else(stop)?);
+                let read = read_resource(&Reader::default(), self.page, text.get(), self.index);
+                resource = Some(read.map_err(|_| stop())?);
             } else if kept.insert(key, map.next_value()?).is_some() {
                 return Err(stop());
             }
         }
         let kept = Value::Object(kept);
         let resource = resource.ok_or_else(stop)?;
-        let r = Reader {
-            label: String::new(),
-        };
         let (full_url, search_mode) =
-            entry_members(&r, &kept, &format!("entry[{}]", self.index.get()))
+            entry_members(&Reader::default(), &kept, &format!("entry[{}]", self.index))
                 .map_err(|_| stop())?;
         Ok((
             Entry {
@@ -187,16 +182,22 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
     }
 }
 
-/// A resource of the page, typed where it can; `None` when it cannot be read.
-fn read_resource(page: &Arc<str>, text: &str) -> Option<Resource> {
-    if let Some(r) = typed::read(page, text) {
-        return Some(r);
+/// The resource of `entry[index]`: typed where it can, else through its JSON tree and the
+/// general reader.
+fn read_resource(
+    r: &Reader,
+    page: &Arc<str>,
+    text: &str,
+    index: usize,
+) -> Result<Resource, ModelError> {
+    if let Some(typed) = typed::read(page, text) {
+        return Ok(typed);
     }
-    let v = parse_json(text).ok()?;
+    let v = parse_json(text)?;
     if !v.is_object() {
-        return None;
+        return Err(r.err(&format!("entry[{index}].resource"), "not a JSON object"));
     }
-    Resource::read_with_raw(v, RawJson::within(page, text)).ok()
+    Resource::read_with_raw(v, RawJson::within(page, text))
 }
 
 /// `fullUrl` and `search.mode` of an entry (`p` = `entry[i]`).
@@ -310,16 +311,7 @@ pub(crate) fn checked(page: &Arc<str>) -> Result<Bundle, ModelError> {
         }
         let e = Value::Object(e);
         let (full_url, search_mode) = entry_members(&r, &e, &p)?;
-        let resource = match typed::read(page, resource.get()) {
-            Some(typed) => typed,
-            None => {
-                let v = parse_json(resource.get())?;
-                if !v.is_object() {
-                    return Err(r.err(&format!("{p}.resource"), "not a JSON object"));
-                }
-                Resource::read_with_raw(v, RawJson::within(page, resource.get()))?
-            }
-        };
+        let resource = read_resource(&r, page, resource.get(), i)?;
         entries.push(Entry {
             full_url,
             search_mode,

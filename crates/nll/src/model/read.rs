@@ -9,7 +9,7 @@ use super::ModelError;
 pub(crate) type Res<T> = Result<T, ModelError>;
 
 /// Reads one resource; knows its label ("MedicationRequest/7c1…") for error messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Reader {
     pub label: String,
 }
