@@ -8,7 +8,9 @@ mod common;
 
 use common::*;
 use nll::fhir as F;
+use nll::list::{self, ListInput};
 use nll::model::{self, Bundle};
+use nll::{AccessType, Flow, ListContext, Purpose};
 
 async fn bundle(c: &Counter<'_>, first: Answer) -> Vec<Bundle> {
     assert_eq!(first.status, 200, "{}", first.text);
@@ -50,6 +52,41 @@ fn typed_reading_agrees(b: &Bundle) {
     }
 }
 
+/// The list view model built from the pages as read (typed where it could) equals, field by
+/// field, the one built from the general reader's reading of every resource's JSON.
+fn views_agree(pages: Vec<Bundle>, flow: (&str, &str), key: &str) {
+    let general: Vec<model::Resource> = pages
+        .iter()
+        .flat_map(|b| b.resources())
+        .map(|r| model::Resource::from_value(r.raw().value()).expect("reads"))
+        .collect();
+    let (flow, purpose, access) = if flow == EGNA {
+        (
+            Flow::EgnaUppgifter,
+            Purpose::LasaEgnaUppgifter,
+            AccessType::EgnaUppgifter,
+        )
+    } else {
+        (
+            Flow::Expediering,
+            Purpose::Expediering,
+            AccessType::UtanKravSamtycke,
+        )
+    };
+    let ctx = ListContext {
+        flow,
+        purpose,
+        access,
+        as_of: today(),
+        window_from: None,
+    };
+    let policy = nll::policy::Policy::default();
+    let labels = policy.protection_labels();
+    let typed = list::build(ListInput::from_bundles(pages), ctx.clone(), labels);
+    let general = list::build(ListInput::from_resources(general), ctx, labels);
+    assert_eq!(typed, general, "{key}");
+}
+
 /// The page's resources as a reading of the whole document into one JSON tree gives them.
 fn whole_tree(text: &str) -> Vec<model::Resource> {
     let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
@@ -85,13 +122,14 @@ async fn every_resource_for_every_patient_parses_with_the_model() {
             assert_eq!(patient.deceased, p.deceased.is_some());
             c.patient_ref = Some(p.id.clone());
 
-            let info = bundle(&c, c.basic("medlistinfo").await).await;
-            let info = info[0].list_infos().next().unwrap();
+            let info_pages = bundle(&c, c.basic("medlistinfo").await).await;
+            let info = info_pages[0].list_infos().next().unwrap();
             assert_eq!(info.dos_patient, Some(p.dos));
 
+            let mut lock_pages = Vec::new();
             if flow == EXP {
-                let locks = bundle(&c, c.basic("datalock").await).await;
-                let n: usize = locks.iter().map(|b| b.data_locks().count()).sum();
+                lock_pages = bundle(&c, c.basic("datalock").await).await;
+                let n: usize = lock_pages.iter().map(|b| b.data_locks().count()).sum();
                 assert_eq!(n, h.locks.len(), "{}", p.key);
             }
 
@@ -159,6 +197,8 @@ async fn every_resource_for_every_patient_parses_with_the_model() {
                     h.dispenses.iter().filter(|d| d.credited.is_some()).count()
                 );
             }
+            let answered = [found, info_pages, lock_pages, rx_pages, d_pages].concat();
+            views_agree(answered, flow, &p.key);
         }
         for g in &p.guardians {
             let c = Counter::new(&sim, "apotekspersonal", GUARDIAN);
