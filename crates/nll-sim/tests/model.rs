@@ -198,7 +198,7 @@ async fn every_resource_for_every_patient_parses_with_the_model() {
                 );
             }
             let answered = [found, info_pages, lock_pages, rx_pages, d_pages].concat();
-            views_agree(answered, flow, &p.key);
+            views_agree(answered, flow, p.key);
         }
         for g in &p.guardians {
             let c = Counter::new(&sim, "apotekspersonal", GUARDIAN);
