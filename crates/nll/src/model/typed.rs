@@ -155,6 +155,7 @@ struct LocationReference<'a> {
     identifier: Option<Identifier<'a>>,
 }
 
+/// An Identifier, or a ContactPoint (`telecom`): both are read for `system` and `value`.
 #[derive(Deserialize)]
 struct Identifier<'a> {
     #[serde(default, rename = "(object)")]
@@ -254,15 +255,6 @@ struct AddressShape {
 }
 
 #[derive(Deserialize)]
-struct Telecom<'a> {
-    #[serde(default, rename = "(object)")]
-    _object: Object,
-    #[serde(borrow)]
-    system: Option<Str<'a>>,
-    value: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct NameShape {
     #[serde(default, rename = "(object)")]
     _object: Object,
@@ -296,7 +288,7 @@ struct PractitionerShape<'a> {
     #[serde(borrow)]
     address: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    telecom: Vec<Telecom<'a>>,
+    telecom: Vec<Identifier<'a>>,
     #[serde(default)]
     name: Vec<NameShape>,
 }
@@ -312,7 +304,7 @@ struct LocationShape<'a> {
     #[serde(borrow)]
     address: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    telecom: Vec<Telecom<'a>>,
+    telecom: Vec<Identifier<'a>>,
 }
 
 /// What is needed to find a contained resource by its local id.
@@ -487,7 +479,7 @@ fn first_address(raw: Option<&RawValue>) -> Fast<Option<String>> {
 }
 
 /// The first phone number among `telecom[]`.
-fn phone(telecom: &[Telecom<'_>]) -> Option<String> {
+fn phone(telecom: &[Identifier<'_>]) -> Option<String> {
     telecom
         .iter()
         .filter(|t| Str::is(&t.system, "phone"))
