@@ -610,9 +610,15 @@ pub fn pdfinfo(pdf: &Path) -> String {
 /// The document information dictionary and the XMP metadata stream, as pdfinfo reads them.
 pub fn pdf_metadata(pdf: &Path) -> String {
     need("pdfinfo", "poppler-utils");
+    // Without pdfinfo's "File size" line: the file's length is not something the PDF says (and
+    // its digits would match a county code such as `22` by chance).
+    let info: String = run("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .filter(|l| !l.starts_with("File size:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     format!(
-        "{}\n{}",
-        run("pdfinfo", &[pdf.to_str().unwrap()]),
+        "{info}{}",
         run("pdfinfo", &["-meta", pdf.to_str().unwrap()])
     )
 }
