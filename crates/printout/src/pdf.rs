@@ -1,5 +1,6 @@
-//! The layout written as a PDF with printpdf 0.12 (ops API): embedded DejaVu Sans, A4 pages,
-//! metadata title, author (the pharmacy) and creation date.
+//! The layout written as a PDF: printpdf 0.12 writes the document (A4 pages, metadata title,
+//! author (the pharmacy) and creation date) and embeds DejaVu Sans cut to the glyphs used; each
+//! page's content stream is written here (`page_content`), and the streams are deflated here.
 
 use std::collections::BTreeSet;
 
