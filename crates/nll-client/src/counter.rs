@@ -339,6 +339,13 @@ impl Counter {
         }
         let (who, p) = outcome?;
         let masked = Arc::new(p.masked);
+        // The clear list is kept only where something is masked (reveals need it).
+        let clear = if masked.masked {
+            Some(p.list)
+        } else {
+            nll::list::drop_aside(p.list);
+            None
+        };
         let result = LookupResult {
             session_id: session.hyphenated().to_string(),
             lookup_seq: seq,
@@ -356,7 +363,7 @@ impl Counter {
             request,
             patient_ref: p.patient_ref,
             patient_key: p.patient_key,
-            clear: masked.masked.then_some(p.list),
+            clear,
             masked,
             context: p.context,
             who,

@@ -654,13 +654,14 @@ pub fn build(mut input: ListInput, ctx: ListContext, labels: &[String]) -> Medic
     }
 }
 
-/// Frees what NLL answered on another thread: for a heavy patient that is some hundred thousand
-/// strings (about 10 ms), and the list is what the counter waits for. Without a thread to be
-/// had, the input is freed here (with the closure that held it).
-fn drop_aside(input: ListInput) {
+/// Frees a large value on another thread: the lookup's resources once the list is built, a
+/// list no longer needed — for a heavy patient some hundred thousand strings (about 10 ms)
+/// that the counter need not wait for. Without a thread to be had, it is freed here (with the
+/// closure that held it).
+pub fn drop_aside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
-        .name("list-input-drop".into())
-        .spawn(move || drop(input));
+        .name("drop-aside".into())
+        .spawn(move || drop(value));
 }
 
 struct NoticeFacts<'a> {
