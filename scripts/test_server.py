@@ -1,6 +1,7 @@
 """The NLL test server in its own process, as a counter meets NLL: `nllc sim --tls` on loopback
 (mutual TLS, its test PKI in a folder) and a client configuration with a fixed token from its
-token exchange, so no keyring is needed. Shared by scripts/bench_heavy.py and scripts/measure.py."""
+token exchange, so no keyring is needed. Shared by scripts/bench_heavy.py, scripts/measure.py and
+tests/e2e/test_live.py."""
 import json
 import os
 import ssl

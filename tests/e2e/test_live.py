@@ -23,6 +23,9 @@ import uuid
 sys.path.insert(0, os.path.dirname(__file__))
 from wd import Session, assert_no_axe_violations, in_native_window, test_runner  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import test_server  # noqa: E402  (the test server in its own process, shared with the benchmarks)
+
 APP, NLLC = sys.argv[1], sys.argv[2]
 OUT = os.environ.get("RECEPTDISK_E2E_OUT", tempfile.mkdtemp())
 HOME = os.environ["RECEPTDISK_HOME"]
@@ -33,20 +36,6 @@ GLN = "7350012345013"  # the test pharmacist's pharmacy, as the token says
 work = tempfile.mkdtemp(prefix="receptdisk-live-")
 pki = os.path.join(work, "sim-pki")
 results = []
-
-
-def start_sim():
-    p = subprocess.Popen([NLLC, "sim", "--tls", "--pki-dir", pki], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = p.stdout.readline().strip()
-    for line in p.stdout:
-        if line.startswith("Avsluta med Ctrl-C"):
-            break
-    return p, base
-
-
-def stop_sim(p):
-    p.send_signal(2)
-    p.wait(timeout=20)
 
 
 test = test_runner(results, OUT, "fail-live-", lambda: s)
@@ -63,7 +52,7 @@ def fill(css, value):
     s.type(el, value)
 
 
-sim, base = start_sim()
+sim, base = test_server.start(NLLC, pki)
 host = base.rstrip("/")
 # A fresh user file: the training test before this one wrote none.
 user_file = os.path.join(HOME, "receptdisk.toml")
@@ -206,7 +195,7 @@ def the_access_log_reaches_the_chains_central_log_in_the_background():
 
 @test
 def a_stopped_server_is_named_and_the_settings_are_one_click_away():
-    stop_sim(sim)
+    test_server.stop(sim)
     s.click(s.find("#logout"))
     s.wait("#login-view", timeout=30)
     s.click(s.find("[data-login]"))
